@@ -10,8 +10,11 @@ export interface CorpusInfo {
   id: string;
   name: string;
   createdAt: number;
-  /** 'importing' corpora are invisible to lists; a crash leaves one behind and start-up removes it. */
-  status: 'importing' | 'ready';
+  /**
+   * Only 'ready' corpora are listed. 'importing' (being written) and 'deleting' (being removed in
+   * chunks) are invisible; a crash can leave either behind and start-up (cleanupInterrupted) removes it.
+   */
+  status: 'importing' | 'ready' | 'deleting';
   files: { name: string; size: number }[];
   formats: CorpusFormat[];
   authors: number;

@@ -1,0 +1,88 @@
+/**
+ * The app's one IndexedDB database: typed schema (idb's DBSchema) and its migrations.
+ *
+ * Adding a store (personas, references, runs, jobs, ...): add it to AppDbSchema, bump DB_VERSION,
+ * and append one `if (oldVersion < N)` step to `migrate`. Steps never change what an earlier step
+ * created except through a later step, so every user's database walks the same path.
+ */
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { AuthorSummary, CorpusInfo } from '../contracts/corpus-store';
+
+export const DB_NAME = 'persona-align';
+export const DB_VERSION = 1;
+
+/**
+ * One stored post, compact: the key [corpusId, author, seq] lives outside the value (out-of-line
+ * key), so neither ids nor the author key are repeated in each of ~700k values, and field names are
+ * one letter. src/storage/corpus-store.ts turns rows back into StoredPost.
+ */
+export interface PostRow {
+  /** ISO date or null. */
+  d: string | null;
+  /** The post's text as imported. */
+  t: string;
+  /** Source file name. */
+  f: string;
+  /** Line in the source file. */
+  l: number;
+}
+
+export type PostKey = [corpusId: string, author: string, seq: number];
+export type AuthorKey = [corpusId: string, author: string];
+
+export interface AppDbSchema extends DBSchema {
+  corpora: { key: string; value: CorpusInfo };
+  /**
+   * Key path ['corpusId', 'key']. All authors of a corpus are the key range corpusRange(id): the
+   * compound primary key already groups them, so no separate corpusId index is kept.
+   */
+  authors: { key: AuthorKey; value: AuthorSummary };
+  /** Out-of-line key PostKey; an author's posts, and a corpus's, are prefix ranges of it. */
+  posts: { key: PostKey; value: PostRow };
+}
+
+export type AppDb = IDBPDatabase<AppDbSchema>;
+
+/**
+ * Opens (creating or upgrading) the database. `name` is overridable so tests and benches use a
+ * fresh database of their own. Another tab holding an older version gets `versionchange` and
+ * closes, so an upgrade is never blocked for long.
+ */
+export async function openAppDb(name: string = DB_NAME): Promise<AppDb> {
+  const db = await openDB<AppDbSchema>(name, DB_VERSION, {
+    upgrade(database, oldVersion) {
+      migrate(database, oldVersion);
+    },
+    blocked() {
+      console.warn(`IndexedDB "${name}": upgrade waits for another tab of this app to close.`);
+    },
+  });
+  db.addEventListener('versionchange', () => db.close());
+  return db;
+}
+
+function migrate(db: IDBPDatabase<AppDbSchema>, oldVersion: number): void {
+  if (oldVersion < 1) {
+    db.createObjectStore('corpora', { keyPath: 'id' });
+    db.createObjectStore('authors', { keyPath: ['corpusId', 'key'] });
+    db.createObjectStore('posts');
+  }
+  // if (oldVersion < 2) { db.createObjectStore('personas', ...); }
+}
+
+/**
+ * Every key [id, ...] of a compound-key store. Arrays sort after every string and number in
+ * IndexedDB's key order, so [id, []] is above any [id, <string or number>, ...].
+ */
+export function corpusRange(corpusId: string): IDBKeyRange {
+  return IDBKeyRange.bound([corpusId], [corpusId, []]);
+}
+
+/** Every post key [corpusId, author, seq] of one author. */
+export function authorPostsRange(corpusId: string, author: string): IDBKeyRange {
+  return IDBKeyRange.bound([corpusId, author], [corpusId, author, []]);
+}
+
+/** Names of all object stores, for dumps and wipe-outs in tests. */
+export const STORE_NAMES = ['corpora', 'authors', 'posts'] as const;
+export type StoreName = (typeof STORE_NAMES)[number];
