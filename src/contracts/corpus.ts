@@ -63,6 +63,8 @@ export interface CorpusSummary {
   skipped: SkippedItem[];
   /** Count of skipped items, which may exceed skipped.length when the list was capped. */
   skippedCount: number;
+  /** Posts kept without a date (no date given, or one we could not read, e.g. a month in German). */
+  undatedPosts?: number;
 }
 
 export interface CorpusReadOptions {
