@@ -1,0 +1,103 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { userEvent } from '@vitest/browser/context';
+import '../../../src/app/app-shell';
+import type { AppShell } from '../../../src/app/app-shell';
+import { createDefaultServices } from '../../../src/app/default-services';
+import { deepActiveElement, deepQuery, deepQueryAll, freshDbName, text, waitFor, waitForEl } from './helpers';
+
+let shell: AppShell | undefined;
+
+async function mount(): Promise<AppShell> {
+  const el = document.createElement('app-shell');
+  el.services = await createDefaultServices({ dbName: freshDbName('shell') });
+  document.body.append(el);
+  await el.updateComplete;
+  shell = el;
+  return el;
+}
+
+beforeEach(() => {
+  localStorage.clear();
+  history.replaceState(null, '', '#/corpus');
+});
+
+afterEach(() => {
+  shell?.remove();
+  shell = undefined;
+});
+
+describe('<app-shell>', () => {
+  it('lists the seven stages with their state, and marks the current one', async () => {
+    await mount();
+    const links = deepQueryAll<HTMLAnchorElement>('nav a');
+    expect(links.map((a) => a.dataset['stage'])).toEqual(['corpus', 'personas', 'quality', 'profile', 'align', 'target', 'results']);
+    expect(links[0]?.getAttribute('aria-current')).toBe('page');
+    expect(links[1]?.getAttribute('aria-current')).toBe('false');
+    expect(deepQuery('nav')?.getAttribute('aria-label')).toBe('Pipeline stages');
+    await waitFor(() => text(deepQuery('[data-testid="stage-status-corpus"]')).includes('not started'));
+    expect(text(deepQuery('[data-testid="stage-status-personas"]'))).toContain('needs a corpus');
+    // Landmarks
+    expect(deepQuery('header')).toBeTruthy();
+    expect(deepQuery('main')).toBeTruthy();
+    expect(deepQuery('aside')?.getAttribute('aria-label')).toBe('Device capabilities');
+  });
+
+  it('moves between stages with the keyboard and keeps the stage in the URL hash', async () => {
+    const el = await mount();
+    const first = deepQuery<HTMLAnchorElement>('nav a[data-stage="corpus"]');
+    first?.focus();
+    await userEvent.keyboard('{ArrowDown}');
+    expect((deepActiveElement() as HTMLElement | null)?.dataset['stage']).toBe('personas');
+    await userEvent.keyboard('{ArrowDown}{ArrowDown}');
+    expect((deepActiveElement() as HTMLElement | null)?.dataset['stage']).toBe('profile');
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => location.hash === '#/profile', 5000, 'hash #/profile');
+    await el.updateComplete;
+    expect(text(deepQuery('main h1'))).toBe('Profile');
+    expect(deepQuery('nav a[data-stage="profile"]')?.getAttribute('aria-current')).toBe('page');
+    // Focus moves to the new page's heading, so screen readers announce it.
+    expect(deepActiveElement()?.id).toBe('stage-title');
+    // The placeholder says honestly that nothing runs here yet, and what it needs.
+    const placeholder = text(deepQuery('stage-placeholder')?.shadowRoot?.querySelector('section'));
+    expect(placeholder).toMatch(/Not built yet/);
+    expect(placeholder).toMatch(/What it needs/);
+    // End / Home jump to the ends of the list.
+    deepQuery<HTMLAnchorElement>('nav a[data-stage="profile"]')?.focus();
+    await userEvent.keyboard('{End}');
+    expect((deepActiveElement() as HTMLElement | null)?.dataset['stage']).toBe('results');
+    await userEvent.keyboard('{Home}');
+    expect((deepActiveElement() as HTMLElement | null)?.dataset['stage']).toBe('corpus');
+  });
+
+  it('opens the stage named in the hash (reload keeps the view)', async () => {
+    history.replaceState(null, '', '#/align');
+    const el = await mount();
+    expect(text(deepQuery('main h1'))).toBe('Align');
+    // Back/forward: a hashchange from outside moves the view too.
+    location.hash = '#/results';
+    await waitFor(() => text(deepQuery('main h1')) === 'Results', 5000, 'Results view');
+    await el.updateComplete;
+    expect(deepQuery('nav a[data-stage="results"]')?.getAttribute('aria-current')).toBe('page');
+  });
+});
+
+describe('<capability-panel>', () => {
+  it('shows the WebGPU adapter, its limits and storage figures', async () => {
+    await mount();
+    const vendor = await waitForEl('[data-testid="gpu-vendor"]', 20_000);
+    // The test Chromium has SwiftShader's software adapter.
+    expect(text(vendor)).toBe('google');
+    expect(text(deepQuery('[data-testid="gpu-architecture"]'))).toBe('swiftshader');
+    const info = text(deepQuery('[data-testid="gpu-info"]'));
+    expect(info).toContain('Storage binding');
+    expect(info).toContain('1 GiB');
+    expect(info).toContain('Workgroup memory');
+    expect(text(deepQuery('[data-testid="gpu-f16"]'))).toMatch(/^no/);
+    const usage = await waitFor(() => {
+      const t = text(deepQuery('[data-testid="storage-usage"]'));
+      return t.includes(' of ') ? t : null;
+    }, 10_000, 'storage usage');
+    expect(usage).toMatch(/B of .*B \(/);
+    expect(text(deepQuery('[data-testid="storage-persisted"]'))).toMatch(/yes|no/);
+  });
+});
