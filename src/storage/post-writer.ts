@@ -1,0 +1,182 @@
+/**
+ * The CorpusSink an import writes through: buffers posts, writes them in batches (one readwrite
+ * transaction each, durability 'relaxed'), and keeps per-author tallies in memory for the author
+ * summaries written at the end. Parsers call the sink synchronously, so writes run in the background
+ * and `gate()` (awaited by the source streams between chunks) holds reading back while too many
+ * batches are in flight: memory stays bounded however fast the parser is.
+ */
+import { unwrap } from 'idb';
+import type { AuthorRecord, CorpusSink, PostRecord } from '../contracts/corpus';
+import type { AuthorSummary } from '../contracts/corpus-store';
+import { countWords } from '../core/corpus/text';
+import type { AppDb, PostKey, PostRow } from './db';
+
+export interface PostWriterOptions {
+  /** Flush after this many buffered posts (default 5000). */
+  maxBatchPosts?: number;
+  /** ...or after this many buffered UTF-16 code units of text (default 4 Mi). */
+  maxBatchChars?: number;
+  /** Batches written concurrently before reading pauses (default 2). */
+  maxInFlight?: number;
+  /**
+   * Test hook, called inside each batch's transaction before its puts. Throwing aborts that
+   * transaction and fails the import with what was thrown, as a failed write would (e.g. a
+   * DOMException named QuotaExceededError).
+   */
+  beforeBatchWrite?: (batch: { index: number; posts: number }) => void;
+  /** Called after each batch commits. */
+  onBatchWritten?: (postsWritten: number) => void;
+}
+
+interface AuthorTally {
+  meta: Record<string, string>;
+  posts: number;
+  words: number;
+  dateMin: string | null;
+  dateMax: string | null;
+}
+
+export class PostWriter {
+  readonly sink: CorpusSink;
+  private readonly authors = new Map<string, AuthorTally>();
+  private keys: PostKey[] = [];
+  private rows: PostRow[] = [];
+  private bufferedChars = 0;
+  private batchIndex = 0;
+  private readonly inFlight = new Set<Promise<void>>();
+  private firstError: unknown;
+  private failed = false;
+  /** Posts committed to the database so far. */
+  postsWritten = 0;
+  /** Posts handed to the sink so far (committed or not). */
+  postsSeen = 0;
+
+  private readonly maxBatchPosts: number;
+  private readonly maxBatchChars: number;
+  private readonly maxInFlight: number;
+
+  constructor(
+    private readonly db: AppDb,
+    private readonly corpusId: string,
+    private readonly options: PostWriterOptions = {},
+  ) {
+    this.maxBatchPosts = options.maxBatchPosts ?? 5000;
+    this.maxBatchChars = options.maxBatchChars ?? 4 * 1024 * 1024;
+    this.maxInFlight = options.maxInFlight ?? 2;
+    this.sink = {
+      author: (a) => this.addAuthor(a),
+      post: (p) => this.addPost(p),
+      skip: () => {},
+    };
+  }
+
+  /** Throws the first write error, else waits while too many batches are in flight. */
+  async gate(): Promise<void> {
+    this.throwIfFailed();
+    while (this.inFlight.size >= this.maxInFlight) {
+      await Promise.race(this.inFlight);
+      this.throwIfFailed();
+    }
+  }
+
+  /** Writes what is buffered and waits for every batch; throws the first write error. */
+  async finish(): Promise<void> {
+    this.throwIfFailed();
+    this.flush();
+    await this.settle();
+    this.throwIfFailed();
+  }
+
+  /** Waits until no batch is in flight, ignoring failures (used before a rollback). */
+  async settle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Author summaries of every author with at least one post, in first-seen order. */
+  authorSummaries(): AuthorSummary[] {
+    const out: AuthorSummary[] = [];
+    for (const [key, t] of this.authors) {
+      if (t.posts === 0) continue;
+      out.push({ corpusId: this.corpusId, key, meta: t.meta, posts: t.posts, words: t.words, dateMin: t.dateMin, dateMax: t.dateMax });
+    }
+    return out;
+  }
+
+  private addAuthor(a: AuthorRecord): void {
+    const t = this.authors.get(a.key);
+    if (t) Object.assign(t.meta, a.meta);
+    else this.authors.set(a.key, { meta: { ...a.meta }, posts: 0, words: 0, dateMin: null, dateMax: null });
+  }
+
+  private addPost(p: PostRecord): void {
+    if (this.failed) return; // the source gate will throw; don't buffer more
+    let t = this.authors.get(p.author);
+    if (!t) {
+      t = { meta: {}, posts: 0, words: 0, dateMin: null, dateMax: null };
+      this.authors.set(p.author, t);
+    }
+    const seq = t.posts++;
+    t.words += countWords(p.text); // the parsers' own count, so author totals match their summary
+    if (p.date !== null) {
+      if (t.dateMin === null || p.date < t.dateMin) t.dateMin = p.date;
+      if (t.dateMax === null || p.date > t.dateMax) t.dateMax = p.date;
+    }
+    this.keys.push([this.corpusId, p.author, seq]);
+    this.rows.push({ d: p.date, t: p.text, f: p.file, l: p.line });
+    this.bufferedChars += p.text.length;
+    this.postsSeen++;
+    if (this.keys.length >= this.maxBatchPosts || this.bufferedChars >= this.maxBatchChars) this.flush();
+  }
+
+  private flush(): void {
+    if (this.keys.length === 0 || this.failed) return;
+    const keys = this.keys;
+    const rows = this.rows;
+    this.keys = [];
+    this.rows = [];
+    this.bufferedChars = 0;
+    const index = this.batchIndex++;
+    const p = this.writeBatch(index, keys, rows).then(
+      () => {
+        this.postsWritten += keys.length;
+        this.options.onBatchWritten?.(this.postsWritten);
+      },
+      (e: unknown) => this.fail(e),
+    );
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  /** One transaction of raw puts: no promise per request, only the transaction's outcome. */
+  private writeBatch(index: number, keys: PostKey[], rows: PostRow[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const tx = unwrap(this.db).transaction('posts', 'readwrite', { durability: 'relaxed' });
+      let hookError: unknown;
+      tx.oncomplete = () => resolve();
+      // tx.error names the cause (e.g. QuotaExceededError); it is null after our own abort().
+      tx.onabort = () => reject(hookError ?? tx.error ?? new DOMException('Transaction aborted', 'AbortError'));
+      try {
+        this.options.beforeBatchWrite?.({ index, posts: keys.length });
+      } catch (e) {
+        hookError = e;
+        tx.abort();
+        return;
+      }
+      const store = tx.objectStore('posts');
+      for (let i = 0; i < keys.length; i++) store.put(rows[i], keys[i]);
+    });
+  }
+
+  private fail(e: unknown): void {
+    if (!this.failed) {
+      this.failed = true;
+      this.firstError = e;
+      this.keys = [];
+      this.rows = [];
+    }
+  }
+
+  private throwIfFailed(): void {
+    if (this.failed) throw this.firstError;
+  }
+}
