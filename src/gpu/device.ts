@@ -4,7 +4,7 @@
  * where the adapter has it), every object labelled, and device loss turned into
  * AppError('GpuError') for in-flight work. After a loss the next acquireGpu() gets a fresh device.
  */
-import { AppError, isAppError } from '../core/errors';
+import { AppError } from '../core/errors';
 
 /** The limits the kernels size their work by (a subset of GPUSupportedLimits). */
 export interface GpuLimits {
@@ -170,8 +170,10 @@ async function requestContext(): Promise<GpuContext> {
         throw e;
       });
       return Promise.race([work, onLoss]).catch((e: unknown): never => {
-        if (isAppError(e)) throw e;
-        if (isLost) throw new AppError('GpuError', `WebGPU device lost while trying to ${what}.`);
+        // Our own errors pass; a DOMException named 'AbortError' (mapAsync on a lost device) must not
+        // look like a user cancel, so everything else becomes a GpuError.
+        if (e instanceof AppError) throw e;
+        if (isLost || (e instanceof Error && e.name === 'AbortError')) throw new AppError('GpuError', `WebGPU device lost while trying to ${what}.`);
         throw new AppError('GpuError', `WebGPU failed to ${what}: ${errorText(e)}`);
       });
     },
