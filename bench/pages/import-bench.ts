@@ -1,0 +1,114 @@
+/**
+ * In-page half of bench/import.bench.ts: generates the synthetic corpus, imports it through the
+ * real ImportService (worker + IndexedDB) and measures what only the page can see: main-thread
+ * long tasks and the page's JS heap. Driven from Node through `window.importBench`.
+ */
+import type { Progress } from '../../src/contracts/progress';
+import { ImportService } from '../../src/services/import-service';
+import { estimateStorage } from '../../src/storage/quota';
+import { generateCorpus, type GeneratedCorpus } from './corpus-gen';
+
+export interface GenerateSummary {
+  files: number;
+  bytes: number;
+  authors: number;
+  posts: number;
+  words: number;
+  ms: number;
+}
+
+export interface RunSummary {
+  ms: number;
+  bytes: number;
+  posts: number;
+  authors: number;
+  words: number;
+  progressEvents: number;
+  /** Longest main-thread task during the import (PerformanceObserver 'longtask', ≥ 50 ms each). */
+  maxLongTaskMs: number;
+  longTasks: number;
+  /** Peak of performance.memory.usedJSHeapSize sampled every 100 ms (page isolate only). */
+  pageHeapPeak: number;
+  storageUsage: number | null;
+}
+
+interface MemoryInfo {
+  usedJSHeapSize: number;
+}
+
+let corpus: GeneratedCorpus | undefined;
+
+function heap(): number {
+  return (performance as Performance & { memory?: MemoryInfo }).memory?.usedJSHeapSize ?? 0;
+}
+
+async function generate(form: 'xml' | 'csv', scale: number, seed: number): Promise<GenerateSummary> {
+  const t0 = performance.now();
+  corpus = undefined;
+  corpus = generateCorpus(form, scale, seed);
+  const { files, ...rest } = corpus;
+  return { files: files.length, ...rest, ms: performance.now() - t0 };
+}
+
+async function run(dbName: string): Promise<RunSummary> {
+  if (!corpus) throw new Error('generate() first');
+  const c = corpus;
+  const longTasks: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) longTasks.push(e.duration);
+  });
+  observer.observe({ type: 'longtask' });
+  let pageHeapPeak = heap();
+  const sampler = setInterval(() => {
+    pageHeapPeak = Math.max(pageHeapPeak, heap());
+  }, 100);
+  let progressEvents = 0;
+  const status = document.getElementById('status')!;
+  const service = new ImportService({ dbName });
+  const t0 = performance.now();
+  try {
+    const info = await service.importCorpus({ name: 'bench', sources: c.files }, (p: Progress) => {
+      progressEvents++;
+      status.textContent = `${p.text}: ${p.counts?.written ?? 0} posts written`;
+    });
+    const ms = performance.now() - t0;
+    // Let the observer deliver the last entries.
+    await new Promise((r) => setTimeout(r, 200));
+    const est = await estimateStorage();
+    return {
+      ms,
+      bytes: c.bytes,
+      posts: info.posts,
+      authors: info.authors,
+      words: info.words,
+      progressEvents,
+      maxLongTaskMs: longTasks.reduce((m, d) => Math.max(m, d), 0),
+      longTasks: longTasks.length,
+      pageHeapPeak,
+      storageUsage: est?.usage ?? null,
+    };
+  } finally {
+    clearInterval(sampler);
+    observer.disconnect();
+    service.terminate();
+  }
+}
+
+async function drop(dbName: string): Promise<void> {
+  corpus = undefined;
+  await new Promise<void>((resolve, reject) => {
+    const r = indexedDB.deleteDatabase(dbName);
+    r.onsuccess = () => resolve();
+    r.onerror = () => reject(r.error);
+    r.onblocked = () => resolve();
+  });
+}
+
+declare global {
+  interface Window {
+    importBench: { generate: typeof generate; run: typeof run; drop: typeof drop };
+  }
+}
+
+window.importBench = { generate, run, drop };
+document.getElementById('status')!.textContent = 'ready';
