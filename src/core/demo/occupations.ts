@@ -37,6 +37,7 @@ export const OCCUPATIONS: readonly Occupation[] = [
   { title: 'retired factory worker', minAge: 60, maxAge: 79, places: ['a community garden', 'the neighbourhood senior club'], tasks: ['a vegetable plot and the tool shed', 'small repairs and the weekly bingo night'] },
 ];
 
+/** English indefinite article by sound: "an electrician", but "a university student". */
 export function article(word: string): 'a' | 'an' {
-  return /^[aeiou]/i.test(word) ? 'an' : 'a';
+  return /^[aeiou]/i.test(word) && !/^(uni|use|eu|one)/i.test(word) ? 'an' : 'a';
 }

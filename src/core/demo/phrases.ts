@@ -68,7 +68,7 @@ export const TRAIT_SENTENCES: Record<Trait, LevelBank> = {
       '{Sub} [has|have] little patience for abstract theories or experimental art and [sticks|stick] to {i1} and {i2}.',
       'Trends pass {obj} by; {pos} free time goes to {i1} and {i2}, much as it did a decade ago.',
       '{name} is down-to-earth and traditional in taste, happiest with {i1} and {i2} rather than anything new.',
-      'New fashions and big ideas rarely interest {obj}; {sub} would rather spend the evening on {i1} or {i2}.',
+      'New fashions and big ideas rarely interest {obj}; {sub} would rather spend {pos} free hours on {i1} or {i2}.',
     ],
   },
   conscientiousness: {

@@ -4,6 +4,7 @@ import { fill, traitLevel, LEVEL_Z } from '../../../src/core/demo/narrative';
 import { BASELINE_MEAN, BASELINE_SD, cholesky, BASELINE_CORRELATION } from '../../../src/core/demo/latent';
 import { COMMUNICATION, HOUSEHOLDS, INTERESTS, INTROS, LIFE_STAGE, TRAIT_SENTENCES, WORK } from '../../../src/core/demo/phrases';
 import { AGE_BANDS } from '../../../src/contracts/persona';
+import { article } from '../../../src/core/demo/occupations';
 
 const SLOTS: Record<string, string> = {
   name: 'Mina', sub: 'they', Sub: 'They', obj: 'them', pos: 'their', Pos: 'Their', refl: 'themself', age: '29',
@@ -72,5 +73,14 @@ describe('cholesky', () => {
 
   it('rejects a matrix that is not positive definite', () => {
     expect(() => cholesky([[1, 2], [2, 1]])).toThrow(/positive definite/);
+  });
+});
+
+describe('article', () => {
+  it('follows sound, not spelling, for the occupations used', () => {
+    expect(article('electrician')).toBe('an');
+    expect(article('accountant')).toBe('an');
+    expect(article('university student')).toBe('a');
+    expect(article('nurse')).toBe('a');
   });
 });
