@@ -4,9 +4,10 @@
  *
  * The baseline means, SDs and correlations are ILLUSTRATIVE, not fitted to any data set. They were
  * chosen to sit in the ranges reported for Big Five mean scores on 1–5 Likert inventories (means
- * roughly 2.9–3.9, SDs 0.6–0.8) and in the range of meta-analytic inter-trait correlations
- * (|r| ≈ 0.1–0.3; e.g. van der Linden, te Nijenhuis & Bakker, 2010, J. Res. Personality 44:315–327,
- * and Digman, 1997, JPSP 73:1246–1256, on the positive manifold of C, A and emotional stability).
+ * roughly 2.9–3.9, SDs 0.6–0.8), with inter-trait correlations of the order meta-analyses report
+ * (mostly |r| ≈ 0.1–0.4, with N negative against C, E and A; e.g. van der Linden, te Nijenhuis &
+ * Bakker, 2010, J. Res. Personality 44:315–327; Digman, 1997, JPSP 73:1246–1256). The values below
+ * are not copied from any table.
  * Anyone who needs a realistic reference should use real data (e.g. the IPIP-FFM file), not these.
  */
 import { TRAITS, type Trait, type TraitVector } from '../traits';
