@@ -43,6 +43,9 @@ export function parseAnyDate(raw: string): string | null {
   }
   const blog = parseBlogDate(s);
   if (blog) return blog;
+  // Twitter API v1: `Wed Oct 10 20:19:24 +0000 2018`
+  m = /^[A-Za-z]{3} ([A-Za-z]{3}) (\d{1,2}) \d\d:\d\d:\d\d [+-]\d{4} (\d{4})$/.exec(s);
+  if (m && MONTHS[m[1]!.toLowerCase()] !== undefined) return iso(Number(m[3]), MONTHS[m[1]!.toLowerCase()]!, Number(m[2]));
   m = /^([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})/.exec(s);
   if (m && MONTHS[m[1]!.toLowerCase()] !== undefined) return iso(Number(m[3]), MONTHS[m[1]!.toLowerCase()]!, Number(m[2]));
   m = /^(?:[A-Za-z]{3},\s*)?(\d{1,2})\s+([A-Za-z]+)\.?\s+(\d{4})/.exec(s);

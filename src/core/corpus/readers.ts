@@ -1,6 +1,6 @@
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
 import type { CorpusReadOptions } from '../../contracts/corpus';
-import { AppError } from '../errors';
+import { AppError, isAppError } from '../errors';
 import { BlogCsvParser } from './blog-csv';
 import { BlogXmlParser, parseBlogFileName } from './blog-xml';
 import type { ReadContext } from './context';
@@ -44,9 +44,11 @@ export class SniffingSink implements ByteSink {
       head.set(b, at);
       at += b.length;
     }
+    const chunks = this.head;
     this.head = [];
     this.target = this.open(head);
-    if (head.length > 0) this.target.push(head);
+    // The original chunks, not `head`: parsers see the same chunking as the source gave.
+    for (const c of chunks) this.target.push(c);
   }
 }
 
@@ -126,6 +128,7 @@ export function openFile(file: string, head: Uint8Array, ctx: ReadContext, optio
 export class ZipReader implements ByteSink {
   private readonly unzip: Unzip;
   private readonly open = new Map<string, ByteSink>();
+  private broken = false;
 
   constructor(
     private readonly zipName: string,
@@ -158,15 +161,27 @@ export class ZipReader implements ByteSink {
   }
 
   push(bytes: Uint8Array): void {
-    this.unzip.push(bytes, false);
+    if (!this.broken) this.guard(() => this.unzip.push(bytes, false));
   }
 
   end(): void {
-    this.unzip.push(new Uint8Array(0), true);
+    if (!this.broken) this.guard(() => this.unzip.push(new Uint8Array(0), true));
     for (const [name, sink] of this.open) {
       this.ctx.skip(name, 1, 'the archive ends inside this entry (truncated zip?); kept what was read');
       sink.end();
     }
     this.open.clear();
+  }
+
+  /** fflate's own errors mean a damaged archive: report it, keep what was read, read no further. */
+  private guard(step: () => void): void {
+    try {
+      step();
+    } catch (e) {
+      if (isAppError(e)) throw e;
+      this.broken = true;
+      const why = e instanceof Error ? e.message : String(e);
+      if (this.open.size === 0) this.ctx.skip(this.zipName, 1, `the archive is damaged or truncated (${why}); kept what was read`);
+    }
   }
 }
