@@ -1,3 +1,4 @@
+/// <reference types="@vitest/browser/providers/playwright" />
 import { defineConfig } from 'vitest/config';
 
 // Debian's Chromium with the flags that give a software WebGPU adapter and keep it off the network
