@@ -100,6 +100,7 @@ interface Row {
   run: RunSummary;
   pageHeapPeak: number;
   rendererPeak: number;
+  parseOnlyMs: number;
 }
 
 async function measureOne(page: Page, browser: Browser, form: 'xml' | 'csv', opts: Options): Promise<Row> {
@@ -124,7 +125,10 @@ async function measureOne(page: Page, browser: Browser, form: 'xml' | 'csv', opt
     const run = await page.evaluate((name) => window.importBench.run(name), dbName);
     await sample();
     const hwm = Math.max(...pids.map((p) => procStatusKb(p, 'VmHWM') * 1024));
-    return { form, gen, run, pageHeapPeak: Math.max(pageHeapPeak, run.pageHeapPeak), rendererPeak: Math.max(hwm, rssPeak) };
+    clearInterval(timer);
+    // After the measured import: the same input parsed without storage, for comparison.
+    const parseOnlyMs = await page.evaluate(() => window.importBench.parseOnly());
+    return { form, gen, run, pageHeapPeak: Math.max(pageHeapPeak, run.pageHeapPeak), rendererPeak: Math.max(hwm, rssPeak), parseOnlyMs };
   } finally {
     clearInterval(timer);
     await page.evaluate((name) => window.importBench.drop(name), dbName).catch(() => {});
@@ -134,7 +138,7 @@ async function measureOne(page: Page, browser: Browser, form: 'xml' | 'csv', opt
 
 function printTable(rows: Row[], scale: number): void {
   const mb = (b: number): string => (b / 1e6).toFixed(0);
-  const header = ['form', 'MB in', 'authors', 'posts', 'words (M)', 'import s', 'MB/s', 'posts/s', 'max task ms', 'long tasks', 'page heap MB', 'renderer peak MB'];
+  const header = ['form', 'MB in', 'authors', 'posts', 'words (M)', 'import s', 'MB/s', 'posts/s', 'max task ms', 'long tasks', 'page heap MB', 'renderer peak MB', 'parse-only s'];
   const lines = rows.map((r) => {
     const s = r.run.ms / 1000;
     return [
@@ -150,6 +154,7 @@ function printTable(rows: Row[], scale: number): void {
       String(r.run.longTasks),
       mb(r.pageHeapPeak),
       mb(r.rendererPeak),
+      (r.parseOnlyMs / 1000).toFixed(1),
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));

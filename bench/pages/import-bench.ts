@@ -4,6 +4,7 @@
  * long tasks and the page's JS heap. Driven from Node through `window.importBench`.
  */
 import type { Progress } from '../../src/contracts/progress';
+import { nullSink, readCorpus } from '../../src/core/corpus';
 import { ImportService } from '../../src/services/import-service';
 import { estimateStorage } from '../../src/storage/quota';
 import { generateCorpus, type GeneratedCorpus } from './corpus-gen';
@@ -94,6 +95,14 @@ async function run(dbName: string): Promise<RunSummary> {
   }
 }
 
+/** Parsing alone (no storage), in the page: the floor under the import's time. */
+async function parseOnly(): Promise<number> {
+  if (!corpus) throw new Error('generate() first');
+  const t0 = performance.now();
+  await readCorpus(corpus.files, nullSink);
+  return performance.now() - t0;
+}
+
 async function drop(dbName: string): Promise<void> {
   corpus = undefined;
   await new Promise<void>((resolve, reject) => {
@@ -106,9 +115,9 @@ async function drop(dbName: string): Promise<void> {
 
 declare global {
   interface Window {
-    importBench: { generate: typeof generate; run: typeof run; drop: typeof drop };
+    importBench: { generate: typeof generate; run: typeof run; parseOnly: typeof parseOnly; drop: typeof drop };
   }
 }
 
-window.importBench = { generate, run, drop };
+window.importBench = { generate, run, parseOnly, drop };
 document.getElementById('status')!.textContent = 'ready';
