@@ -87,6 +87,25 @@ describe('import through the worker', () => {
     await expectMatchesGenerated(db, info, gen, 25);
   });
 
+  test('generic CSV: preview through the worker suggests a mapping that then imports', async () => {
+    const { service, db } = await setup();
+    const csv = new File(
+      ['user,country,created_at,body\nann,NZ,2020-03-01,"first, with comma"\nbob,FR,2020-03-02,second\nann,NZ,2020-04-01,third\n'],
+      'export.csv',
+      { type: 'text/csv' },
+    );
+    const preview = await service.preview(csv);
+    expect(preview.format).toBe('csv');
+    expect(preview.columns).toEqual(['user', 'country', 'created_at', 'body']);
+    expect(preview.rows).toHaveLength(3);
+    expect(preview.suggested).toEqual({ author: 'user', text: 'body', date: 'created_at', meta: ['country'] });
+    const info = await service.importCorpus({ name: 'generic', sources: [csv], format: 'csv', mapping: preview.suggested });
+    expect(info).toMatchObject({ authors: 2, posts: 3, dateMin: '2020-03-01', dateMax: '2020-04-01', metaKeys: ['country'] });
+    const ann = await getPosts(db, info.id, 'ann');
+    expect(ann.map((p) => p.text)).toEqual(['first, with comma', 'third']);
+    expect(ann.map((p) => p.line)).toEqual([2, 4]);
+  });
+
   test('a worker error keeps its name across the boundary and stores nothing', async () => {
     const { service, db } = await setup();
     const before = await dump(db);
