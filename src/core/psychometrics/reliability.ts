@@ -38,6 +38,19 @@ export function cronbachAlpha(items: ArrayLike<number>, n: number, k: number): n
 }
 
 /**
+ * Cronbach's α from streamed sums (for files too large to hold): with n rows, per-item Σx_j and
+ * Σx_j², and the row totals' ΣX and ΣX², σ² = (Σx² − (Σx)²/n)/(n − 1) and α as above.
+ */
+export function cronbachAlphaFromSums(n: number, itemSum: ArrayLike<number>, itemSumSq: ArrayLike<number>, totalSum: number, totalSumSq: number): number {
+  const k = itemSum.length;
+  if (n < 2 || k < 2) return NaN;
+  let sumVar = 0;
+  for (let j = 0; j < k; j++) sumVar += (itemSumSq[j]! - (itemSum[j]! * itemSum[j]!) / n) / (n - 1);
+  const varX = (totalSumSq - (totalSum * totalSum) / n) / (n - 1);
+  return varX > 0 ? (k / (k - 1)) * (1 - sumVar / varX) : NaN;
+}
+
+/**
  * McDonald's ω (total) from a one-factor principal-axis solution of the item correlation matrix:
  *   ω = (Σ λ_i)² / ((Σ λ_i)² + Σ (1 − λ_i²)),
  * λ the standardised loadings. Items should already be keyed in one direction.

@@ -11,7 +11,8 @@
  */
 import type { Progress, ProgressCallback } from '../../contracts/progress';
 import { AppError, throwIfAborted } from '../errors';
-import { ITEM_INDEX, ITEM_KEYING, ITEM_TRAIT_INDEX, N_ITEMS } from '../psychometrics/ipip50';
+import { ITEM_INDEX, ITEM_KEYING, ITEM_TRAIT_INDEX, N_ITEMS, TRAIT_ITEMS } from '../psychometrics/ipip50';
+import { cronbachAlphaFromSums } from '../psychometrics/reliability';
 import { DEFAULT_MISSING_POLICY, formatMissingPolicy, type MissingPolicy } from '../psychometrics/scoring';
 import { TRAITS } from '../traits';
 
@@ -62,6 +63,8 @@ export interface FfmImportResult {
   emptyLines: number;
   /** Kept rows per country code. */
   perCountry: Record<string, number>;
+  /** Cronbach's α per trait (TRAITS order) over kept rows that answered all 10 of its items. */
+  alpha: number[];
   bytes: number;
   elapsedMs: number;
   options: { ipcOne: boolean; missing: string; minTestTime: number | null; countries: string[] | null; keepItems: boolean };
@@ -118,6 +121,12 @@ export class FfmImporter {
   private readonly answers = new Uint8Array(N_ITEMS);
   private readonly sum = new Float64Array(D);
   private readonly cnt = new Int32Array(D);
+  // streamed sums for α: per item (keyed), per trait total, per trait n
+  private readonly itemSum = new Float64Array(N_ITEMS);
+  private readonly itemSq = new Float64Array(N_ITEMS);
+  private readonly totSum = new Float64Array(D);
+  private readonly totSq = new Float64Array(D);
+  private readonly alphaN = new Float64Array(D);
 
   constructor(private readonly opts: FfmImportOptions = {}) {
     this.ipcOne = opts.ipcOne ?? true;
@@ -194,6 +203,9 @@ export class FfmImporter {
       keptWithMissing: this.keptWithMissing,
       emptyLines: this.emptyLines,
       perCountry,
+      alpha: TRAIT_ITEMS.map((idx, t) =>
+        cronbachAlphaFromSums(this.alphaN[t]!, idx.map((j) => this.itemSum[j]!), idx.map((j) => this.itemSq[j]!), this.totSum[t]!, this.totSq[t]!),
+      ),
       bytes: this.bytes,
       elapsedMs: now() - this.started,
       options: {
@@ -367,6 +379,19 @@ export class FfmImporter {
     this.ensureCapacity();
     const o = this.n * D;
     for (let t = 0; t < D; t++) this.scores[o + t] = sum[t]! / cnt[t]!;
+    for (let t = 0; t < D; t++) {
+      if (cnt[t] !== N_ITEMS / D) continue;
+      this.alphaN[t]!++;
+      this.totSum[t]! += sum[t]!;
+      this.totSq[t]! += sum[t]! * sum[t]!;
+    }
+    for (let j = 0; j < N_ITEMS; j++) {
+      const x = ans[j]!;
+      if (x === 0 || cnt[ITEM_TRAIT_INDEX[j]!] !== N_ITEMS / D) continue;
+      const k = ITEM_KEYING[j]! > 0 ? x : 6 - x;
+      this.itemSum[j]! += k;
+      this.itemSq[j]! += k * k;
+    }
     this.countryIdx[this.n] = country;
     this.perCountryKept[country]!++;
     if (this.items) this.items.set(ans, this.n * N_ITEMS);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../../src/core/errors';
 import { ITEM_INDEX } from '../../../src/core/psychometrics/ipip50';
+import { traitReliability } from '../../../src/core/psychometrics/reliability';
 import { parseMissingPolicy, scoreResponses } from '../../../src/core/psychometrics/scoring';
 import { FfmImporter, countryOf, importFfm, type FfmImportOptions, type FfmImportResult } from '../../../src/core/reference/ffm-import';
 import { FFM_HEADER, synthFfmText } from '../../../src/core/reference/ffm-synth';
@@ -65,6 +66,14 @@ describe('IPIP-FFM importer', () => {
     expect(r.dropped.ipc).toBeGreaterThan(50);
     expect(r.dropped.missing).toBeGreaterThan(0);
     expect(Object.values(r.perCountry).reduce((a, b) => a + b, 0)).toBe(r.kept);
+  });
+
+  it('streams Cronbach α equal to the in-memory α of the kept rows', () => {
+    const r = importText(text, { keepItems: true, missing: parseMissingPolicy('min:5'), ipcOne: false });
+    const rows = Array.from({ length: r.n }, (_, i) => Array.from(r.items!.subarray(i * 50, i * 50 + 50)));
+    const ref = traitReliability(rows);
+    ref.forEach((t, k) => expect(r.alpha[k]!).toBeCloseTo(t.alpha, 10));
+    expect(r.alpha.every((a) => a > 0.7)).toBe(true);
   });
 
   it('applies min:K, test time and country filters, and keeps NONE as a country', () => {
