@@ -5,7 +5,8 @@ import type { CorpusFormat } from '../contracts/corpus';
  * detects formats itself; the UI only needs to know whether to ask preview() before importing.
  */
 
-const GENERIC_EXT = /\.(csv|tsv|tab|jsonl|ndjson|json)$/i;
+// Zips too: preview() looks at their first corpus entry.
+const GENERIC_EXT = /\.(csv|tsv|tab|jsonl|ndjson|json|zip)$/i;
 
 /** Files whose format the worker will sniff: Blog-CSV needs no mapping, generic tables do. */
 export function maybeGeneric(name: string): boolean {

@@ -1,7 +1,24 @@
 /** Shadow-DOM-aware queries and waits for the UI browser tests. */
 
+/**
+ * "host-el rest": when the selector starts with a custom element's name, `rest` is looked up
+ * inside that element's shadow root (plain descendant selectors cannot cross shadow boundaries).
+ */
+function splitHost(selector: string): [string, string] | null {
+  const m = /^([a-z][a-z0-9]*-[a-z0-9-]*)\s+(.+)$/.exec(selector.trim());
+  return m ? [m[1]!, m[2]!] : null;
+}
+
 /** First element matching `selector` anywhere under `root`, looking inside every shadow root. */
 export function deepQuery<E extends Element = HTMLElement>(selector: string, root: ParentNode = document): E | null {
+  const split = splitHost(selector);
+  if (split) {
+    for (const host of deepQueryAll(split[0], root)) {
+      const found = deepQuery<E>(split[1], host.shadowRoot ?? host);
+      if (found) return found;
+    }
+    return null;
+  }
   const direct = root.querySelector<E>(selector);
   if (direct) return direct;
   for (const el of root.querySelectorAll('*')) {
@@ -15,6 +32,8 @@ export function deepQuery<E extends Element = HTMLElement>(selector: string, roo
 
 /** Every element matching `selector` under `root`, shadow roots included. */
 export function deepQueryAll<E extends Element = HTMLElement>(selector: string, root: ParentNode = document): E[] {
+  const split = splitHost(selector);
+  if (split) return deepQueryAll(split[0], root).flatMap((host) => deepQueryAll<E>(split[1], host.shadowRoot ?? host));
   const out: E[] = [...root.querySelectorAll<E>(selector)];
   for (const el of root.querySelectorAll('*')) {
     if (el.shadowRoot) out.push(...deepQueryAll<E>(selector, el.shadowRoot));
