@@ -9,6 +9,7 @@ import type { AuthorFilter, AuthorSortKey, AuthorSummary, CorpusInfo, StoredPost
 import { isEmptyFilter, matchesFilter, selectAuthors } from '../core/corpus-filter';
 import { authorPostsRange, corpusRange, openAppDb, type AppDb, type PostKey } from './db';
 import { toStorageError } from './errors';
+import { tryWithCorpusLock, withCorpusLock } from './locks';
 
 export interface ListAuthorsOptions {
   sort?: AuthorSortKey;
@@ -92,7 +93,7 @@ export async function deleteCorpus(db: AppDb, id: string): Promise<void> {
     const c = await tx.store.get(id);
     if (c && c.status !== 'deleting') await tx.store.put({ ...c, status: 'deleting' });
     await tx.done;
-    await purgeCorpus(db, id);
+    await withCorpusLock(db, id, () => purgeCorpus(db, id));
   } catch (e) {
     throw toStorageError(e, 'delete the corpus');
   }
@@ -123,15 +124,16 @@ export async function purgeCorpus(db: AppDb, corpusId: string): Promise<void> {
 }
 
 /**
- * Removes corpora left 'importing' or 'deleting' by a crash or a closed tab. Call once at app
- * start, before any import begins (an import running in another tab would be removed too).
- * Returns the ids removed.
+ * Removes corpora left 'importing' or 'deleting' by a crash, a closed tab or a terminated worker.
+ * Call at app start. Corpora whose writer still holds its Web Lock (an import running in another
+ * tab) are left alone. Returns the ids removed.
  */
 export async function cleanupInterrupted(db: AppDb): Promise<string[]> {
   try {
     const leftovers = (await db.getAll('corpora')).filter((c) => c.status !== 'ready').map((c) => c.id);
-    for (const id of leftovers) await purgeCorpus(db, id);
-    return leftovers;
+    const removed: string[] = [];
+    for (const id of leftovers) if (await tryWithCorpusLock(db, id, () => purgeCorpus(db, id))) removed.push(id);
+    return removed;
   } catch (e) {
     throw toStorageError(e, 'clean up an interrupted import');
   }

@@ -19,6 +19,7 @@ import { AppError, isAppError } from '../core/errors';
 import { purgeCorpus } from './corpus-store';
 import { openAppDb, type AppDb } from './db';
 import { isQuotaExceeded, toStorageError } from './errors';
+import { withCorpusLock } from './locks';
 import { PostWriter, type PostWriterOptions } from './post-writer';
 
 export interface ImportApiOptions {
@@ -66,7 +67,10 @@ export function createImportApi(options: ImportApiOptions = {}): ImportApi {
       const controller = new AbortController();
       running = controller;
       try {
-        return await runImport(await getDb(), req, onProgress, controller.signal, options);
+        const db = await getDb();
+        const id = crypto.randomUUID();
+        // Held until the import is stored or rolled back: cleanup elsewhere leaves it alone.
+        return await withCorpusLock(db, id, () => runImport(db, id, req, onProgress, controller.signal, options));
       } finally {
         running = undefined;
       }
@@ -84,6 +88,7 @@ export function createImportApi(options: ImportApiOptions = {}): ImportApi {
 
 async function runImport(
   db: AppDb,
+  id: string,
   req: ImportRequest,
   onProgress: ProgressCallback,
   signal: AbortSignal,
@@ -91,7 +96,7 @@ async function runImport(
 ): Promise<CorpusInfo> {
   const started = performance.now();
   const info: CorpusInfo = {
-    id: crypto.randomUUID(),
+    id,
     name: req.name,
     createdAt: Date.now(),
     status: 'importing',

@@ -12,6 +12,7 @@ import {
   listCorpora,
 } from '../../../src/storage/corpus-store';
 import { DB_VERSION, openAppDb, type AppDb } from '../../../src/storage/db';
+import { withCorpusLock } from '../../../src/storage/locks';
 import { estimateStorage, isPersisted } from '../../../src/storage/quota';
 import { corpusInfo, dump, freshDb, freshDbName, seedCorpus } from './helpers';
 
@@ -133,6 +134,25 @@ describe('deleteCorpus and cleanupInterrupted', () => {
     await seedCorpus(d, corpusInfo('halfdeleted', { status: 'deleting' }), authorsOf('halfdeleted', 5), 1);
     expect((await cleanupInterrupted(d)).sort()).toEqual(['crashed', 'crashed2', 'halfdeleted']);
     expect(await dump(d)).toEqual(before);
+  });
+
+  test('cleanupInterrupted leaves an import that is still running elsewhere (its lock is held)', async () => {
+    const d = await db();
+    await seedCorpus(d, corpusInfo('live', { status: 'importing' }), [], 0);
+    let release!: () => void;
+    let held!: () => void;
+    const acquired = new Promise<void>((r) => (held = r));
+    const writer = withCorpusLock(d, 'live', () => {
+      held();
+      return new Promise<void>((r) => (release = r));
+    });
+    await acquired;
+    expect(await cleanupInterrupted(d)).toEqual([]);
+    expect((await d.get('corpora', 'live'))?.status).toBe('importing');
+    release();
+    await writer;
+    expect(await cleanupInterrupted(d)).toEqual(['live']);
+    expect(await d.get('corpora', 'live')).toBeUndefined();
   });
 
   test('CorpusStore binds the same functions to a named database', async () => {
