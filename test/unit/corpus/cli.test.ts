@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,5 +59,26 @@ describe('npm run corpus', () => {
     expect(empty.code).toBe(1);
     expect(empty.stderr.split('\n')).toHaveLength(1);
     expect(empty.stderr).toMatch(/^corpus: No posts found in .*author has no posts: 1/);
+  });
+
+  it('reads the demo corpus: 40 synthetic bloggers, the warts reported, every listed file present', () => {
+    const dir = join(ROOT, 'public/demo-corpus');
+    const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { files: string[] };
+    const onDisk = readdirSync(dir).filter((f) => f.endsWith('.xml')).sort();
+    expect([...index.files].sort()).toEqual(onDisk);
+    expect(onDisk.reduce((s, f) => s + statSync(join(dir, f)).size, 0)).toBeLessThan(1024 * 1024);
+    for (const f of onDisk) expect(readFileSync(join(dir, f), 'latin1').startsWith('<!-- Synthetic blogger written for the persona-align project')).toBe(true);
+
+    const r = corpus(dir, '--json');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as CorpusSummary;
+    expect(s.authors).toBe(40);
+    expect(s.posts).toBeGreaterThanOrEqual(400);
+    expect(s.posts).toBeLessThanOrEqual(2400);
+    expect(s.dateMin! >= '2001-01-01' && s.dateMax! <= '2004-12-31').toBe(true);
+    expect(s.skipped.map((k) => k.reason)).toEqual([
+      expect.stringMatching(/^not valid UTF-8 from byte \d+ on; read the rest of the file as windows-1252/),
+      expect.stringMatching(/^1 date not understood \(first: "\d+,Mai,\d{4}"\)/),
+    ]);
   });
 });
