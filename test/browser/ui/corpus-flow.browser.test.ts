@@ -100,6 +100,19 @@ function authorRows(): HTMLElement[] {
 }
 
 describe('Corpus stage', () => {
+  it('loads the bundled demo corpus with one click and shows its authors', async () => {
+    await mount();
+    const index = (await (await fetch('/demo-corpus/index.json')).json()) as { files: string[] };
+    deepQuery<HTMLButtonElement>('[data-testid="load-demo"]')!.click();
+    const done = await waitForEl('[data-testid="import-done"]', 60_000);
+    expect(text(done)).toMatch(new RegExp(`posts by ${index.files.length} authors`));
+    expect(text(deepQuery('[data-testid="corpus-authors"]'))).toBe(String(index.files.length));
+    expect(text(deepQuery('corpus-list td.name'))).toBe('Demo corpus (synthetic blogs)');
+    await waitFor(() => text(deepQuery('[data-testid="match-count"]')) === `${index.files.length} of ${index.files.length} authors match`, 10_000, 'count');
+    await waitFor(() => authorRows().length > 5, 10_000, 'rows');
+    expect(await storeCounts()).toMatchObject({ corpora: 1, authors: index.files.length });
+  });
+
   it('imports picked files, lists the corpus and its authors, sorts, filters, shows posts safely, deletes', async () => {
     const el = await mount();
     await pickFiles(smallCorpus());
