@@ -34,18 +34,23 @@ export function stripControls(text: string): string {
     : text;
 }
 
-/** Number of whitespace-separated tokens. A plain loop: this runs over every byte of a corpus. */
+/** 1 for the UTF-16 code units counted as whitespace between words (C0 controls, space, Unicode spaces). */
+const SPACE = new Uint8Array(65536);
+for (let c = 0; c <= 32; c++) SPACE[c] = 1;
+for (let c = 0x2000; c <= 0x200a; c++) SPACE[c] = 1;
+for (const c of [0x85, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]) SPACE[c] = 1;
+
+/**
+ * Number of whitespace-separated tokens. Branch-free table loop: this runs over every character of
+ * a corpus (800 MB for the blog corpus), so it is written for speed.
+ */
 export function countWords(text: string): number {
   let words = 0;
-  let inWord = false;
+  let prevSpace = 1;
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const space = c <= 32 || c === 0xa0 || c === 0x2028 || c === 0x2029 || c === 0x3000 || (c >= 0x2000 && c <= 0x200a);
-    if (space) inWord = false;
-    else if (!inWord) {
-      inWord = true;
-      words++;
-    }
+    const space = SPACE[text.charCodeAt(i)]!;
+    words += prevSpace & (space ^ 1);
+    prevSpace = space;
   }
   return words;
 }
