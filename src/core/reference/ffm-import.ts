@@ -299,10 +299,12 @@ export class FfmImporter {
     let cs = -1;
     let ce = -1;
     let badField = -1;
-    for (let i = start; i <= end; i++) {
-      if (i < end && buf[i] !== TAB) continue;
+    const nRoles = roles.length;
+    for (;;) {
+      let i = fs;
+      while (i < end && buf[i] !== TAB) i++;
       // field [fs, i)
-      if (field < roles.length) {
+      if (field < nRoles) {
         const role = roles[field]!;
         if (role > 0) {
           const len = i - fs;
@@ -326,6 +328,7 @@ export class FfmImporter {
         }
       }
       field++;
+      if (i >= end) break;
       fs = i + 1;
     }
     if (field !== this.nFields) {
