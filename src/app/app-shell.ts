@@ -274,7 +274,7 @@ export class AppShell extends LitElement {
   private onNavClick(e: MouseEvent, stage: StageId): void {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
     e.preventDefault();
-    // Keep the corpus id when returning to the corpus stage, so the selection survives a visit elsewhere.
+    // (The corpus view reopens the last chosen corpus itself, from the saved mining selection.)
     this.focusTitleAfterRender = true;
     this.navigate({ stage, params: [] });
   }

@@ -52,15 +52,16 @@ export class AuthorBrowser extends LitElement {
         flex-direction: column;
         gap: var(--pa-space-4);
       }
+      /* The table needs ~70rem for its columns; posts go beside it only on very wide screens. */
       .split {
         display: grid;
-        grid-template-columns: minmax(0, 3fr) minmax(18rem, 2fr);
+        grid-template-columns: minmax(0, 1fr);
         gap: var(--pa-space-4);
         align-items: start;
       }
-      @media (max-width: 70rem) {
+      @media (min-width: 115rem) {
         .split {
-          grid-template-columns: minmax(0, 1fr);
+          grid-template-columns: minmax(0, 3fr) minmax(22rem, 2fr);
         }
       }
       .error {
@@ -77,6 +78,13 @@ export class AuthorBrowser extends LitElement {
         this.selectedKey = null;
       }
     }
+  }
+
+  private async onSelectAuthor(e: CustomEvent<string>): Promise<void> {
+    this.selectedKey = e.detail;
+    await this.updateComplete;
+    // Stacked layout: make sure the posts panel is on screen (no-op when it already is).
+    this.renderRoot.querySelector('author-posts')?.scrollIntoView({ block: 'nearest' });
   }
 
   private onFilter(e: CustomEvent<AuthorFilter>): void {
@@ -129,7 +137,7 @@ export class AuthorBrowser extends LitElement {
           .sort=${this.sort}
           .selectedKey=${this.selectedKey}
           @pa-sort=${(e: CustomEvent<TableSort>) => (this.sort = e.detail)}
-          @pa-select-author=${(e: CustomEvent<string>) => (this.selectedKey = e.detail)}
+          @pa-select-author=${this.onSelectAuthor}
         ></author-table>
         <author-posts
           .author=${selected}

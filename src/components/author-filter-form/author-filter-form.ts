@@ -52,6 +52,17 @@ export class AuthorFilterForm extends LitElement {
         height: 5.5rem;
         font-weight: normal;
       }
+      fieldset.meta {
+        border: none;
+        padding: 0;
+        margin: var(--pa-space-3) 0 0;
+      }
+      legend {
+        font-size: var(--pa-text-sm);
+        font-weight: 600;
+        padding: 0;
+        margin-bottom: var(--pa-space-1);
+      }
       .foot {
         display: flex;
         gap: var(--pa-space-3);
@@ -147,8 +158,13 @@ export class AuthorFilterForm extends LitElement {
             @change=${(e: Event) => this.dateField('dateTo', (e.target as HTMLInputElement).value)}
           />
         </label>
-        ${keys.map((k) => this.renderMeta(k))}
       </div>
+      ${keys.length > 0
+        ? html`<fieldset class="meta">
+            <legend>Metadata <span class="hint">— any of the chosen values; Ctrl/⌘-click or Shift+arrows for several</span></legend>
+            <div class="fields">${keys.map((k) => this.renderMeta(k))}</div>
+          </fieldset>`
+        : nothing}
       <div class="foot">
         <span class="count" role="status" data-testid="match-count"
           >${formatCount(this.matching)} of ${formatCount(this.total)} authors match</span
@@ -164,7 +180,7 @@ export class AuthorFilterForm extends LitElement {
     if (!choice || choice.values.length === 0) return nothing;
     const chosen = new Set(this.filter.meta?.[key] ?? []);
     return html`<label>
-      <span>${key} <span class="hint">(any of; Ctrl/⌘-click for several)</span></span>
+      ${key}
       <select
         multiple
         name="meta:${key}"

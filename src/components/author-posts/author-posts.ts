@@ -48,7 +48,7 @@ export class AuthorPosts extends LitElement {
         list-style: none;
         margin: 0;
         padding: 0;
-        max-height: 40rem;
+        max-height: var(--author-panel-height, 32rem);
         overflow-y: auto;
       }
       li {
@@ -63,7 +63,8 @@ export class AuthorPosts extends LitElement {
       }
       .text {
         margin: var(--pa-space-1) 0 0;
-        white-space: pre-wrap;
+        /* Keep line breaks, collapse the source's indentation runs; wrap any line, however long. */
+        white-space: pre-line;
         overflow-wrap: anywhere;
         unicode-bidi: isolate;
       }

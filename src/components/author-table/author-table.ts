@@ -63,7 +63,11 @@ export class AuthorTable extends LitElement {
       .cell.n {
         text-align: end;
       }
+      .head .cell {
+        white-space: normal;
+      }
       .head button {
+        line-height: 1.2;
         background: none;
         border: none;
         font-weight: 600;
@@ -84,7 +88,7 @@ export class AuthorTable extends LitElement {
         display: inline-block;
       }
       lit-virtualizer {
-        height: var(--author-table-height, 24rem);
+        height: var(--author-panel-height, 32rem);
         width: 100%;
       }
       .body .row:hover {
@@ -119,7 +123,12 @@ export class AuthorTable extends LitElement {
 
   private gridTemplate(cols: AuthorColumn[]): string {
     return cols
-      .map((c) => (c.key === 'key' ? 'minmax(9rem, 1.5fr)' : c.numeric ? 'minmax(5.5rem, 0.7fr)' : 'minmax(7rem, 1fr)'))
+      .map((c) =>
+        c.key === 'key' ? 'minmax(8rem, 1.4fr)'
+        : c.numeric ? 'minmax(5.5rem, 0.7fr)'
+        : c.key === 'dateMin' || c.key === 'dateMax' ? 'minmax(6.5rem, 0.8fr)'
+        : 'minmax(6rem, 1fr)',
+      )
       .join(' ');
   }
 

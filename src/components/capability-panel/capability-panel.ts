@@ -46,7 +46,7 @@ export class CapabilityPanel extends LitElement {
       }
       dl {
         display: grid;
-        grid-template-columns: auto 1fr;
+        grid-template-columns: minmax(0, 1fr) auto;
         gap: 2px var(--pa-space-2);
         margin: 0;
       }
@@ -55,6 +55,13 @@ export class CapabilityPanel extends LitElement {
       }
       dd {
         margin: 0;
+        text-align: end;
+        font-variant-numeric: tabular-nums;
+      }
+      /* Long free text (adapter description, usage line) gets the full width under its label. */
+      dd.wide {
+        grid-column: 1 / -1;
+        text-align: start;
         overflow-wrap: anywhere;
       }
       .ok {
@@ -110,14 +117,15 @@ export class CapabilityPanel extends LitElement {
         <h3>Storage</h3>
         <dl>
           <dt>Used</dt>
-          <dd data-testid="storage-usage">${formatUsage(this.estimate?.usage, this.estimate?.quota)}</dd>
+          <dd class="wide" data-testid="storage-usage">${formatUsage(this.estimate?.usage, this.estimate?.quota)}</dd>
           <dt>Persistent</dt>
           <dd data-testid="storage-persisted">
-            ${this.persisted === undefined ? '…' : this.persisted === null ? 'unknown' : this.persisted ? 'yes' : 'no (may be evicted)'}
+            ${this.persisted === undefined ? '…' : this.persisted === null ? 'unknown' : this.persisted ? 'yes' : 'no'}
           </dd>
         </dl>
         ${this.persisted === false
-          ? html`<button type="button" @click=${this.requestPersist} ?disabled=${!this.quota}>
+          ? html`<p class="muted">The browser may evict stored corpora when disk space runs low.</p>
+              <button type="button" @click=${this.requestPersist} ?disabled=${!this.quota}>
               Request persistent storage
             </button>`
           : nothing}
@@ -139,13 +147,13 @@ export class CapabilityPanel extends LitElement {
             <dd data-testid="gpu-vendor">${gpu.vendor || 'unknown'}</dd>
             <dt>Architecture</dt>
             <dd data-testid="gpu-architecture">${gpu.architecture || 'unknown'}</dd>
-            ${gpu.description ? html`<dt>Description</dt><dd>${gpu.description}</dd>` : nothing}
+            ${gpu.description ? html`<dt>Description</dt><dd class="wide">${gpu.description}</dd>` : nothing}
             ${summariseLimits(gpu.limits).map(
               (row) => html`<dt title=${row.name}>${limitLabel(row.name)}</dt>
                 <dd class="num" title=${String(row.value)}>${row.display}</dd>`,
             )}
             <dt>shader-f16</dt>
-            <dd data-testid="gpu-f16">${gpu.shaderF16 ? 'yes' : 'no (f32 models only)'}</dd>
+            <dd data-testid="gpu-f16" >${gpu.shaderF16 ? 'yes' : 'no (f32 only)'}</dd>
           </dl>
           <details>
             <summary>All features (${gpu.features.length})</summary>

@@ -296,3 +296,29 @@ describe('Corpus stage', () => {
     expect(await storeCounts()).toEqual({ corpora: 0, authors: 0, posts: 0 });
   });
 });
+
+describe('Import panel inputs', () => {
+  it('accepts dropped files, offers a folder picker, and comes back to the last corpus', async () => {
+    await mount();
+    expect(deepQuery<HTMLInputElement>('import-panel input#folder')?.hasAttribute('webkitdirectory')).toBe(true);
+    expect(deepQuery<HTMLInputElement>('import-panel input#files')?.multiple).toBe(true);
+    const zone = deepQuery('import-panel .zone')!;
+    const dt = new DataTransfer();
+    for (const f of smallCorpus()) dt.items.add(f);
+    dt.items.add(new File(['junk'], '.DS_Store'));
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    await waitFor(() => /^3 files/.test(text(deepQuery('import-panel .chosen'))), 5000, 'dropped files listed');
+    clickButton('import-panel', /^Import$/);
+    await waitForEl('[data-testid="import-done"]', 60_000);
+    const id = readMiningSelection()?.corpusId;
+    await waitFor(() => location.hash === `#/corpus/${id}`, 5000, 'selected');
+
+    // Leave the stage and come back through the nav: the same corpus is open again.
+    deepQuery<HTMLAnchorElement>('nav a[data-stage="quality"]')!.click();
+    await waitFor(() => location.hash === '#/quality', 5000, 'quality');
+    deepQuery<HTMLAnchorElement>('nav a[data-stage="corpus"]')!.click();
+    await waitFor(() => location.hash === `#/corpus/${id}`, 10_000, 'corpus reopened');
+    await waitFor(() => authorRows().length === 3, 10_000, 'authors shown again');
+  });
+});
