@@ -129,7 +129,7 @@ export class CapabilityPanel extends LitElement {
               Request persistent storage
             </button>`
           : nothing}
-        <p role="status" class="muted">${this.persistMessage}</p>
+        <p role="status" class="muted" data-testid="persist-message">${this.persistMessage}</p>
       </section>
     `;
   }

@@ -100,4 +100,18 @@ describe('<capability-panel>', () => {
     expect(usage).toMatch(/B of .*B \(/);
     expect(text(deepQuery('[data-testid="storage-persisted"]'))).toMatch(/yes|no/);
   });
+
+  it('asks for persistent storage and reports the browser’s answer', async () => {
+    await mount();
+    const persisted = await waitFor(() => {
+      const t = text(deepQuery('[data-testid="storage-persisted"]'));
+      return t === '…' ? null : t;
+    }, 10_000, 'persisted state');
+    if (persisted === 'yes') return; // already persistent: nothing to ask
+    const button = deepQueryAll<HTMLButtonElement>('capability-panel button').find((b) => /Request persistent storage/.test(text(b)))!;
+    button.focus();
+    await userEvent.keyboard('{Enter}');
+    const msg = await waitFor(() => text(deepQuery('[data-testid="persist-message"]')) || null, 10_000, 'answer');
+    expect(msg).toMatch(/persistent|declined|cannot/);
+  });
 });
