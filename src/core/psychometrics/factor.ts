@@ -360,5 +360,13 @@ export function fiveFactorCongruence(rows: readonly ArrayLike<number>[], referen
   return { loadings: aligned, match, congruenceByTrait, paf: { iterations: paf.iterations, converged: paf.converged }, nComplete: n };
 }
 
+/**
+ * The varimax five-factor structure of a reference response set (e.g. imported IPIP-FFM items),
+ * columns in TRAITS order: usable as `reference` for `fiveFactorCongruence` of another set.
+ */
+export function referenceStructure(rows: readonly ArrayLike<number>[]): Matrix {
+  return fiveFactorCongruence(rows).loadings;
+}
+
 /** Item codes in row order of the loading matrices above. */
 export const LOADING_ROW_CODES: readonly string[] = IPIP50_ITEMS.map((i) => i.code);

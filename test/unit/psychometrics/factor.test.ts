@@ -1,6 +1,7 @@
 import { Matrix } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { keyTargetLoadings, matchFactors, tuckerCongruence, varimax, varimaxCriterion } from '../../../src/core/psychometrics/factor';
+import { fiveFactorCongruence, keyTargetLoadings, matchFactors, referenceStructure, tuckerCongruence, varimax, varimaxCriterion } from '../../../src/core/psychometrics/factor';
+import { ITEM_KEYING, ITEM_TRAIT_INDEX, TRAIT_ITEMS } from '../../../src/core/psychometrics/ipip50';
 import { Rng } from '../../../src/core/rng';
 
 function rotation2(theta: number): Matrix {
@@ -80,5 +81,30 @@ describe('Tucker congruence and factor matching', () => {
     expect(m.signs).toEqual(signs);
     m.congruence.forEach((c) => expect(c).toBeCloseTo(1, 12));
     expect(m.mean).toBeCloseTo(1, 12);
+  });
+});
+
+describe('five-factor congruence of response sets', () => {
+  function simulate(n: number, seed: number, flip: (j: number) => boolean = () => false): number[][] {
+    const rng = new Rng(seed);
+    return Array.from({ length: n }, () => {
+      const f = Array.from({ length: 5 }, () => rng.normal());
+      return Array.from({ length: 50 }, (_, j) => {
+        const key = (flip(j) ? -1 : 1) * ITEM_KEYING[j]!;
+        const z = 0.7 * key * f[ITEM_TRAIT_INDEX[j]!]! + 0.71 * rng.normal();
+        return Math.min(5, Math.max(1, Math.round(3 + 1.2 * z)));
+      });
+    });
+  }
+
+  it('is near 1 between two samples of the same structure and drops when items are mis-keyed', () => {
+    const ref = referenceStructure(simulate(2000, 1));
+    const same = fiveFactorCongruence(simulate(1500, 2), ref);
+    for (const phi of Object.values(same.congruenceByTrait)) expect(phi).toBeGreaterThan(0.95);
+    // flip the keying of 5 of the 10 neuroticism items in the "sample" population
+    const nItems = TRAIT_ITEMS[4]!.slice(0, 5);
+    const broken = fiveFactorCongruence(simulate(1500, 3, (j) => nItems.includes(j)), ref);
+    expect(broken.congruenceByTrait.neuroticism).toBeLessThan(0.7);
+    expect(broken.congruenceByTrait.openness).toBeGreaterThan(0.95);
   });
 });
