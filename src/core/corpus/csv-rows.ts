@@ -11,7 +11,7 @@ interface PapaStepResult {
 }
 
 /** No row should be longer than this; an unclosed quote would otherwise swallow the whole file. */
-const MAX_PENDING_CHARS = 32 * 1024 * 1024;
+const MAX_PENDING_CHARS = 8 * 1024 * 1024;
 
 /**
  * Streams CSV/TSV text into rows, using Papa Parse's core parser for the quoting rules. Papa's own

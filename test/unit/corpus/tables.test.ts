@@ -103,3 +103,14 @@ describe('nothing usable', () => {
     expect((err as Error).message).toContain('a.xml, line 1: empty file');
   });
 });
+
+describe('an unclosed quote', () => {
+  it('stops with a FormatError at the row where it starts instead of reading the whole file as one field', async () => {
+    const head = 'id,gender,age,topic,sign,date,text\n1,male,20,Arts,Leo,"1,May,2004",fine\n1,male,20,Arts,Leo,"2,May,2004","never closed\n';
+    const body = enc(head + 'more text, and more\n'.repeat(450_000));
+    const cuts = Array.from({ length: Math.floor(body.length / 65536) }, (_, i) => (i + 1) * 65536);
+    const err = await readCorpus([source('big.csv', body, cuts)], new CollectingSink()).catch((e: unknown) => e);
+    expect(isAppError(err, 'FormatError')).toBe(true);
+    expect((err as Error).message).toMatch(/^big\.csv, line 3: a row longer than 8 MB: probably a quote \(\"\) that is never closed/);
+  });
+});
