@@ -56,6 +56,8 @@ export default async function bench(args: string[]): Promise<void> {
     const heapBefore = process.memoryUsage().heapUsed;
     let peakHeap = heapBefore;
     let peakRss = process.memoryUsage().rss;
+    const abBefore = process.memoryUsage().arrayBuffers;
+    let peakAb = abBefore;
     const imp = new FfmImporter({ file: path, totalBytes: size, keepItems });
     const cpu0 = process.cpuUsage();
     t0 = performance.now();
@@ -64,6 +66,7 @@ export default async function bench(args: string[]): Promise<void> {
       const m = process.memoryUsage();
       if (m.heapUsed > peakHeap) peakHeap = m.heapUsed;
       if (m.rss > peakRss) peakRss = m.rss;
+      if (m.arrayBuffers > peakAb) peakAb = m.arrayBuffers;
     }
     const r = imp.finish();
     const seconds = (performance.now() - t0) / 1000;
@@ -75,7 +78,7 @@ export default async function bench(args: string[]): Promise<void> {
     // Other jobs share the 2 cores: CPU time of this process shows the importer's own speed.
     console.log(`process CPU time ${cpuSeconds.toFixed(2)} s (user+sys, includes file reads): ${(size / 1e6 / cpuSeconds).toFixed(1)} MB per CPU-second; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
     console.log(`kept ${r.kept.toLocaleString('en')}; dropped ${JSON.stringify(r.dropped)}; α ${r.alpha.map((a) => a.toFixed(3)).join(' ')}`);
-    console.log(`heap: before ${(heapBefore / 1e6).toFixed(0)} MB, peak ${(peakHeap / 1e6).toFixed(0)} MB (+${((peakHeap - heapBefore) / 1e6).toFixed(0)} MB); peak RSS ${(peakRss / 1e6).toFixed(0)} MB; compact output ${(outputBytes / 1e6).toFixed(1)} MB; file ${(size / 1e6).toFixed(0)} MB`);
+    console.log(`heap: before ${(heapBefore / 1e6).toFixed(0)} MB, peak ${(peakHeap / 1e6).toFixed(0)} MB (+${((peakHeap - heapBefore) / 1e6).toFixed(0)} MB); typed-array buffers (outside the JS heap) peak ${(peakAb / 1e6).toFixed(0)} MB (+${((peakAb - abBefore) / 1e6).toFixed(0)} MB, incl. the 1 MB read chunks); peak RSS ${(peakRss / 1e6).toFixed(0)} MB; compact output ${(outputBytes / 1e6).toFixed(1)} MB; file ${(size / 1e6).toFixed(0)} MB`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
