@@ -81,6 +81,14 @@ describe('previewSource', () => {
     expect(p.suggested).toEqual({ author: 'username', text: 'body', date: 'created_at', meta: ['country'] });
   });
 
+  it('previews the blog CSV with its fixed mapping', async () => {
+    const p = await previewSource(fixture('blogtext.csv'));
+    expect(p.format).toBe('blog-csv');
+    expect(p.columns).toEqual(['id', 'gender', 'age', 'topic', 'sign', 'date', 'text']);
+    expect(p.rows[0]).toMatchObject({ id: '2059027', date: '14,May,2004', text: 'Found the notes (about 40 pages,\nplus two maps) and now we wait.' });
+    expect(p.suggested).toEqual({ author: 'id', text: 'text', date: 'date', meta: ['gender', 'age', 'topic', 'sign'] });
+  });
+
   it('previews JSONL with nested keys flattened', async () => {
     const p = await previewSource(fixture('tweets.jsonl'));
     expect(p.format).toBe('jsonl');
