@@ -11,11 +11,12 @@
  * same renderer process, so the renderer's peak resident memory (VmHWM, reset after generating the
  * input) bounds page + worker heaps together. IndexedDB itself runs in the browser process.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer as createNetServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright';
+import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright';
 import { createServer, type ViteDevServer } from 'vite';
 import type { GenerateSummary, RunSummary } from './pages/import-bench';
 
@@ -65,15 +66,57 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Renderer process ids, from the browser's own process list. */
-async function rendererPids(browser: Browser): Promise<number[]> {
-  const cdp = await browser.newBrowserCDPSession();
-  try {
-    const info = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
-    return info.processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
-  } finally {
-    await cdp.detach();
+interface ChromiumProcesses {
+  /** The page's renderer(s), where the page and its workers run. */
+  renderers: number[];
+  /** The storage service, where IndexedDB writes happen. */
+  storage: number[];
+  /** The browser process itself. */
+  browser: number[];
+}
+
+/** Processes of the Chromium started with `profile`: its browser process and descendants. */
+function chromiumProcesses(profile: string): ChromiumProcesses {
+  const procs = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map((d) => {
+      try {
+        // Child processes rewrite their argv into one string, so match on the joined line.
+        const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ');
+        const ppid = Number(/^\d+ \(.*\) \S (\d+)/.exec(readFileSync(`/proc/${d}/stat`, 'utf8'))?.[1] ?? -1);
+        return { pid: Number(d), ppid, cmd };
+      } catch {
+        return undefined;
+      }
+    })
+    .filter((p) => p !== undefined);
+  const browserProc = procs.find((p) => p.cmd.includes(`--user-data-dir=${profile}`) && !p.cmd.includes('--type='));
+  if (!browserProc) return { renderers: [], storage: [], browser: [] };
+  const family = new Set([browserProc.pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of procs) if (family.has(p.ppid) && !family.has(p.pid)) grew = family.add(p.pid).size > 0;
   }
+  const mine = procs.filter((p) => family.has(p.pid));
+  return {
+    renderers: mine.filter((p) => p.cmd.includes('--type=renderer') && !p.cmd.includes('--top-chrome-webui')).map((p) => p.pid),
+    storage: mine.filter((p) => p.cmd.includes('StorageService')).map((p) => p.pid),
+    browser: [browserProc.pid],
+  };
+}
+
+/** User + system CPU seconds of the processes so far. */
+function cpuSeconds(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14, 15 of stat)
+    } catch {
+      // exited
+    }
+  }
+  return ticks / 100; // USER_HZ
 }
 
 function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
@@ -101,15 +144,19 @@ interface Row {
   pageHeapPeak: number;
   rendererPeak: number;
   parseOnlyMs: number;
+  /** CPU seconds during the import: renderer (page + worker), storage service, browser process. */
+  cpu: { renderer: number; storage: number; browser: number };
 }
 
-async function measureOne(page: Page, browser: Browser, form: 'xml' | 'csv', opts: Options): Promise<Row> {
+async function measureOne(page: Page, profile: string, form: 'xml' | 'csv', opts: Options): Promise<Row> {
   const gen = await page.evaluate(([f, s, seed]) => window.importBench.generate(f, s, seed), [form, opts.scale, opts.seed] as const);
   console.log(`  generated ${form}: ${gen.files} files, ${(gen.bytes / 1e6).toFixed(0)} MB, ${gen.posts} posts in ${(gen.ms / 1000).toFixed(1)} s`);
   const cdp: CDPSession = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   await cdp.send('HeapProfiler.collectGarbage');
-  const pids = await rendererPids(browser);
+  const procs = chromiumProcesses(profile);
+  const pids = procs.renderers;
+  if (pids.length === 0) console.warn('  renderer process not found: renderer peak will read 0');
   for (const pid of pids) resetPeak(pid);
 
   let pageHeapPeak = 0;
@@ -119,16 +166,31 @@ async function measureOne(page: Page, browser: Browser, form: 'xml' | 'csv', opt
     pageHeapPeak = Math.max(pageHeapPeak, metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0);
     rssPeak = Math.max(rssPeak, ...pids.map((p) => procStatusKb(p, 'VmRSS') * 1024));
   };
-  const timer = setInterval(() => void sample().catch(() => {}), 250);
+  let ticks = 0;
+  const timer = setInterval(() => {
+    void sample().catch(() => {});
+    // A line every 15 s, so a long run shows where it is.
+    if (++ticks % 60 === 0) {
+      void page
+        .evaluate(() => document.getElementById('status')?.textContent ?? '')
+        .then((t) => console.log(`  ${(ticks / 4).toFixed(0)} s: ${t}`), () => {});
+    }
+  }, 250);
   const dbName = `bench-import-${form}-${Date.now()}`;
   try {
+    const cpu0 = { renderer: cpuSeconds(procs.renderers), storage: cpuSeconds(procs.storage), browser: cpuSeconds(procs.browser) };
     const run = await page.evaluate((name) => window.importBench.run(name), dbName);
+    const cpu = {
+      renderer: cpuSeconds(procs.renderers) - cpu0.renderer,
+      storage: cpuSeconds(procs.storage) - cpu0.storage,
+      browser: cpuSeconds(procs.browser) - cpu0.browser,
+    };
     await sample();
     const hwm = Math.max(...pids.map((p) => procStatusKb(p, 'VmHWM') * 1024));
     clearInterval(timer);
     // After the measured import: the same input parsed without storage, for comparison.
     const parseOnlyMs = await page.evaluate(() => window.importBench.parseOnly());
-    return { form, gen, run, pageHeapPeak: Math.max(pageHeapPeak, run.pageHeapPeak), rendererPeak: Math.max(hwm, rssPeak), parseOnlyMs };
+    return { form, gen, run, pageHeapPeak: Math.max(pageHeapPeak, run.pageHeapPeak), rendererPeak: Math.max(hwm, rssPeak), parseOnlyMs, cpu };
   } finally {
     clearInterval(timer);
     await page.evaluate((name) => window.importBench.drop(name), dbName).catch(() => {});
@@ -138,7 +200,7 @@ async function measureOne(page: Page, browser: Browser, form: 'xml' | 'csv', opt
 
 function printTable(rows: Row[], scale: number): void {
   const mb = (b: number): string => (b / 1e6).toFixed(0);
-  const header = ['form', 'MB in', 'authors', 'posts', 'words (M)', 'import s', 'MB/s', 'posts/s', 'max task ms', 'long tasks', 'page heap MB', 'renderer peak MB', 'parse-only s'];
+  const header = ['form', 'MB in', 'authors', 'posts', 'words (M)', 'import s', 'MB/s', 'posts/s', 'max task ms', 'long tasks', 'page heap MB', 'renderer peak MB', 'parse-only s', 'CPU s rend/stor/brow'];
   const lines = rows.map((r) => {
     const s = r.run.ms / 1000;
     return [
@@ -155,6 +217,7 @@ function printTable(rows: Row[], scale: number): void {
       mb(r.pageHeapPeak),
       mb(r.rendererPeak),
       (r.parseOnlyMs / 1000).toFixed(1),
+      `${r.cpu.renderer.toFixed(0)}/${r.cpu.storage.toFixed(0)}/${r.cpu.browser.toFixed(0)}`,
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
@@ -176,7 +239,8 @@ export default async function importBench(args: string[]): Promise<void> {
   const opts = parseArgs(args);
   const port = await freePort();
   let server: ViteDevServer | undefined;
-  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  const profiles: string[] = [];
   try {
     server = await createServer({
       root,
@@ -186,12 +250,19 @@ export default async function importBench(args: string[]): Promise<void> {
       optimizeDeps: { entries: ['bench/pages/import.html'], include: ['idb', 'comlink', 'fflate'] },
     });
     await server.listen();
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
     const rows: Row[] = [];
     for (const form of opts.forms) {
-      // A fresh context per form: its own storage, nothing left from the previous run.
-      const context = await browser.newContext();
-      const page = await context.newPage();
+      // A persistent profile in a fresh temporary folder per form: IndexedDB on disk as for users
+      // (an incognito context, Playwright's newContext(), keeps IndexedDB and Blobs in memory and
+      // breaks large Blobs), and nothing left from the previous run.
+      const profile = mkdtempSync(join(tmpdir(), 'bench-import-'));
+      profiles.push(profile);
+      context = await chromium.launchPersistentContext(profile, {
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        args: CHROMIUM_ARGS,
+        headless: true,
+      });
+      const page = context.pages()[0] ?? (await context.newPage());
       page.on('pageerror', (e) => console.error(`  page error: ${e.message}`));
       page.on('console', (m) => {
         if (m.type() === 'error' || m.type() === 'warning') console.error(`  console.${m.type()}: ${m.text()}`);
@@ -199,12 +270,15 @@ export default async function importBench(args: string[]): Promise<void> {
       await page.goto(`http://127.0.0.1:${port}/bench/pages/import.html`);
       await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 120_000 });
       page.setDefaultTimeout(0);
-      rows.push(await measureOne(page, browser, form, opts));
+      rows.push(await measureOne(page, profile, form, opts));
       await context.close();
+      context = undefined;
+      rmSync(profile, { recursive: true, force: true });
     }
     printTable(rows, opts.scale);
   } finally {
-    await browser?.close();
+    await context?.close().catch(() => {});
     await server?.close();
+    for (const p of profiles) rmSync(p, { recursive: true, force: true });
   }
 }

@@ -233,7 +233,18 @@ function gated(source: CorpusSource, gate: () => Promise<void>, signal: AbortSig
           async pull(ctrl) {
             if (signal.aborted) throw new AppError('AbortError', 'Cancelled.');
             await gate();
-            const r = await reader.read();
+            let r: ReadableStreamReadResult<Uint8Array>;
+            try {
+              r = await reader.read();
+            } catch (e) {
+              // Chromium reports an unreadable File as "network error" (NotReadableError elsewhere).
+              const why = e instanceof Error ? e.message : String(e);
+              throw new AppError(
+                'InputError',
+                `could not read the file (${why}); it may have been moved, changed or deleted since it was chosen. Choose it again.`,
+                { file: source.name },
+              );
+            }
             if (r.done) ctrl.close();
             else ctrl.enqueue(r.value);
           },
