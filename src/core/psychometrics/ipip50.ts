@@ -13,6 +13,10 @@
  *   CSN1…CSN10, OPN1…OPN10, in that column order; wording differs from the ipip.ori.org
  *   questionnaire only in small ways (e.g. CSN8 "I shirk my duties" = item 38 "Shirk my duties";
  *   CSN2 "I leave my belongings around").
+ * How it was checked (offline, 2026-11): the stored copy of the key page showed Factors I and II
+ * in full; Factors III–V were checked against a verbatim copy of the key's "+ keyed" / "– keyed"
+ * lists and against the 50-item questionnaire order. test/unit/psychometrics/ipip50.test.ts pins
+ * all 50 signs from a table typed from the key.
  *
  * The file calls Factor IV "EST" (emotional stability), but its items are worded both ways: EST1
  * "I get stressed out easily" is "– keyed" for stability, i.e. + keyed for neuroticism. Here every
