@@ -1,6 +1,6 @@
 import { Unzip, UnzipInflate, type UnzipFile } from 'fflate';
 import type { CorpusReadOptions } from '../../contracts/corpus';
-import { AppError, isAppError } from '../errors';
+import { isAppError } from '../errors';
 import { BlogCsvParser } from './blog-csv';
 import { BlogXmlParser, parseBlogFileName } from './blog-xml';
 import type { ReadContext } from './context';
@@ -145,7 +145,13 @@ export class ZipReader implements ByteSink {
     const sink = new SniffingSink((head) => openFile(name, head, this.ctx, this.options, true));
     this.open.set(name, sink);
     f.ondata = (err, data, final) => {
-      if (err) throw new AppError('FormatError', `cannot unzip this entry (${err.message}); the archive may be damaged`, { file: name });
+      if (err) {
+        if (!this.open.delete(name)) return;
+        this.ctx.skip(name, 1, `cannot unzip this entry (${err.message}); the archive may be damaged. Kept what was read`);
+        sink.end();
+        return;
+      }
+      if (!this.open.has(name)) return;
       sink.push(data);
       if (final) {
         this.open.delete(name);

@@ -63,4 +63,17 @@ describe('zip archives', () => {
     expect(sink.posts.length).toBeLessThan(400);
     expect(sink.skips).toContainEqual({ file: 't.zip/1.male.20.Arts.Leo.xml', line: 1, reason: 'the archive ends inside this entry (truncated zip?); kept what was read' });
   });
+
+  it('skips an entry whose compressed data is corrupt and reads the others', async () => {
+    const good = enc('<Blog><post>fine</post></Blog>');
+    const bad = enc('<Blog>' + '<post>lots of text to compress well</post>'.repeat(200) + '</Blog>');
+    const zip = zipSync({ '1.male.20.Arts.Leo.xml': bad, '2.female.30.Law.Leo.xml': good });
+    // Scribble over the middle of the first entry's deflate stream.
+    const broken = zip.slice();
+    for (let i = 60; i < 90; i++) broken[i] = 0xff;
+    const sink = new CollectingSink();
+    await readCorpus([source('z.zip', broken)], sink);
+    expect(sink.posts.map((p) => p.author)).toContain('2');
+    expect(sink.skips.some((s) => s.file === 'z.zip/1.male.20.Arts.Leo.xml' && /cannot unzip this entry|archive/.test(s.reason))).toBe(true);
+  });
 });
