@@ -175,6 +175,12 @@ describe('IPIP-FFM importer errors', () => {
     expectInputError(() => importText(lines.join('\n')), 'line 3', 'found 80');
   });
 
+  it('names a comma-separated data row under a TAB header', () => {
+    const lines = synthFfmText(4).split('\n');
+    lines[3] = lines[3]!.replace(/\t/g, ',');
+    expectInputError(() => importText(lines.join('\n')), 'line 4', 'found 1', 'comma-separated');
+  });
+
   it('needs IPC for the IPC filter, and a header at all', () => {
     const text = synthFfmText(3).split('\n').map((l) => l.split('\t').filter((_, i) => i !== FFM_HEADER.indexOf('IPC')).join('\t')).join('\n');
     expectInputError(() => importText(text), 'no IPC column', '--no-ipc-one');
