@@ -144,14 +144,16 @@ export class ZipReader implements ByteSink {
     const name = `${this.zipName}/${f.name}`;
     const sink = new SniffingSink((head) => openFile(name, head, this.ctx, this.options, true));
     this.open.set(name, sink);
+    let got = 0;
     f.ondata = (err, data, final) => {
       if (err) {
         if (!this.open.delete(name)) return;
-        this.ctx.skip(name, 1, `cannot unzip this entry (${err.message}); the archive may be damaged. Kept what was read`);
-        sink.end();
+        this.ctx.skip(name, 1, `cannot unzip this entry (${err.message}); the archive may be damaged${got > 0 ? '. Kept what was read' : ''}`);
+        if (got > 0) sink.end();
         return;
       }
       if (!this.open.has(name)) return;
+      got += data.length;
       sink.push(data);
       if (final) {
         this.open.delete(name);
