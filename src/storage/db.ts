@@ -7,9 +7,10 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { AuthorSummary, CorpusInfo } from '../contracts/corpus-store';
+import type { ReferenceInfo } from '../contracts/reference-store';
 
 export const DB_NAME = 'persona-align';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /**
  * One stored post, compact: the key [corpusId, author, seq] lives outside the value (out-of-line
@@ -28,6 +29,20 @@ export interface PostRow {
 }
 
 export type PostKey = [corpusId: string, author: string, seq: number];
+
+/**
+ * The points of one stored reference (key: the reference id, out-of-line), apart from its
+ * ReferenceInfo so listing references never reads tens of MB of typed arrays.
+ */
+export interface ReferenceDataRow {
+  /** n × 5 trait scores, TRAITS order. */
+  points: Float32Array;
+  /** n weights as stored (uniform for unweighted sources); normalised when a cloud is built. */
+  weights: Float64Array;
+  /** Per row an index into countryNames; null when the source had no country column. */
+  countryIndex: Uint16Array | null;
+  countryNames: string[];
+}
 export type AuthorKey = [corpusId: string, author: string];
 
 export interface AppDbSchema extends DBSchema {
@@ -39,6 +54,10 @@ export interface AppDbSchema extends DBSchema {
   authors: { key: AuthorKey; value: AuthorSummary };
   /** Out-of-line key PostKey; an author's posts, and a corpus's, are prefix ranges of it. */
   posts: { key: PostKey; value: PostRow };
+  /** v2: one record per stored human reference (src/storage/reference-store.ts). */
+  references: { key: string; value: ReferenceInfo };
+  /** v2: its points, same key as its record; both are written and deleted in one transaction. */
+  referenceData: { key: string; value: ReferenceDataRow };
 }
 
 export type AppDb = IDBPDatabase<AppDbSchema>;
@@ -67,7 +86,10 @@ function migrate(db: IDBPDatabase<AppDbSchema>, oldVersion: number): void {
     db.createObjectStore('authors', { keyPath: ['corpusId', 'key'] });
     db.createObjectStore('posts');
   }
-  // if (oldVersion < 2) { db.createObjectStore('personas', ...); }
+  if (oldVersion < 2) {
+    db.createObjectStore('references', { keyPath: 'id' });
+    db.createObjectStore('referenceData');
+  }
 }
 
 /**
@@ -84,5 +106,5 @@ export function authorPostsRange(corpusId: string, author: string): IDBKeyRange 
 }
 
 /** Names of all object stores, for dumps and wipe-outs in tests. */
-export const STORE_NAMES = ['corpora', 'authors', 'posts'] as const;
+export const STORE_NAMES = ['corpora', 'authors', 'posts', 'references', 'referenceData'] as const;
 export type StoreName = (typeof STORE_NAMES)[number];
