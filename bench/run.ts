@@ -9,7 +9,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const filters = args.filter((a) => !a.startsWith('--'));
+// Names come first; everything from the first --option on (with its values) belongs to the benches.
+const firstOption = args.findIndex((a) => a.startsWith('--'));
+const filters = firstOption === -1 ? args : args.slice(0, firstOption);
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
