@@ -3,8 +3,8 @@
 //
 //   lse_i = M + log Σ_s sum_s · exp(max_s − M),   M = max over splits with sum_s > 0,
 //
-// and NEG_SENT (−∞ on the host) for a row with no mass. Float64 reference: combinePartials in
-// src/gpu/reference.ts (and lseRows in src/core/lse.ts for the two passes together).
+// and NEG_SENT (−∞ on the host) for a row with no mass. Float64 reference: lseRows in
+// src/core/lse.ts, for the two passes together (the parity tests force 1 to 34 splits).
 //
 // Bindings (group 0):
 //   0 uniform              C         : CombineParams

@@ -15,8 +15,8 @@ import { GpuLseKernel, type GpuLseOptions } from './lse-kernel';
 export type BackendName = 'webgpu' | 'cpu';
 
 export interface FallbackEvent {
-  /** What failed: acquiring the device, building the kernel, or a call in flight. */
-  during: 'acquire' | 'create' | 'rowLse' | 'colLse';
+  /** What failed: acquiring the device, building the kernel, a call in flight, or the on-device Sinkhorn loop. */
+  during: 'acquire' | 'create' | 'rowLse' | 'colLse' | 'sinkhorn';
   error: AppError;
 }
 
