@@ -95,10 +95,37 @@ export class AppShell extends LitElement {
         max-width: 110rem;
         margin: 0 auto;
       }
+      /* Narrow screens: stages as a horizontal strip on top, then the stage, then the device panel. */
       @media (max-width: 52rem) {
         .layout {
-          grid-template-columns: 1fr;
-          padding: var(--pa-space-4);
+          grid-template-columns: minmax(0, 1fr);
+          padding: var(--pa-space-3);
+          gap: var(--pa-space-4);
+        }
+        .sidebar {
+          display: contents;
+        }
+        nav {
+          order: 1;
+          min-width: 0;
+        }
+        main {
+          order: 2;
+        }
+        aside {
+          order: 3;
+        }
+        nav ol {
+          flex-direction: row;
+          overflow-x: auto;
+          padding-bottom: var(--pa-space-1);
+        }
+        nav a {
+          white-space: nowrap;
+        }
+        header {
+          flex-wrap: wrap;
+          padding: var(--pa-space-3);
         }
       }
       .sidebar {

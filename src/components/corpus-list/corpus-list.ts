@@ -26,6 +26,8 @@ export class CorpusList extends LitElement {
         display: block;
       }
       .wrap {
+        /* Contains the visually-hidden header text, which would otherwise widen the page. */
+        position: relative;
         overflow-x: auto;
         background: var(--pa-surface);
         border: 1px solid var(--pa-border);

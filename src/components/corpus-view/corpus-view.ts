@@ -166,9 +166,10 @@ export class CorpusView extends LitElement {
       const corpus = await importer.importCorpus(req, (progress) => {
         if (this.importState.kind === 'running') this.importState = { ...this.importState, progress };
       });
-      this.importState = { kind: 'done', corpus };
+      // List and select the new corpus first, so the success message appears with it in place.
       await this.reload();
       this.select(corpus.id);
+      this.importState = { kind: 'done', corpus };
     } catch (err) {
       this.importState = isAppError(err, 'AbortError') ? { kind: 'cancelled' } : { kind: 'failed', message: messageOf(err) };
     }

@@ -66,13 +66,16 @@ export class ImportProgress extends LitElement {
       }
       dl {
         display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(8rem, 1fr));
+        grid-template-columns: repeat(auto-fit, minmax(7rem, 1fr));
         gap: var(--pa-space-2) var(--pa-space-4);
         margin: 0;
       }
       dl div {
         display: flex;
         flex-direction: column;
+      }
+      dl div.wide {
+        grid-column: span 2;
       }
       dt {
         font-size: var(--pa-text-sm);
@@ -118,7 +121,7 @@ export class ImportProgress extends LitElement {
         <div class="fill" style=${styleMap({ width: pct === undefined ? undefined : `${pct}%` })}></div>
       </div>
       <dl class="num">
-        <div><dt>Read</dt><dd data-testid="imp-bytes">${f.bytes}</dd></div>
+        <div class="wide"><dt>Read</dt><dd data-testid="imp-bytes">${f.bytes}</dd></div>
         <div><dt>Posts</dt><dd data-testid="imp-posts">${f.posts}</dd></div>
         <div><dt>Authors</dt><dd data-testid="imp-authors">${f.authors}</dd></div>
         <div><dt>Skipped</dt><dd data-testid="imp-skipped">${f.skipped}</dd></div>

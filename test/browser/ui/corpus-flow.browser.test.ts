@@ -70,7 +70,9 @@ function clickButton(root: string, label: RegExp): void {
 async function storeCounts(): Promise<{ corpora: number; authors: number; posts: number }> {
   const db = await openAppDb(dbName);
   try {
-    return { corpora: await db.count('corpora'), authors: await db.count('authors'), posts: await db.count('posts') };
+    // Posts are stored in pages (arrays of posts per author): count the posts inside them.
+    const pages = await db.getAll('posts');
+    return { corpora: await db.count('corpora'), authors: await db.count('authors'), posts: pages.reduce((n, p) => n + p.length, 0) };
   } finally {
     db.close();
   }

@@ -17,7 +17,7 @@ async function mount(): Promise<AppShell> {
 }
 
 beforeEach(() => {
-  localStorage.clear();
+  // No localStorage.clear() here: test files run in parallel iframes that share the origin's storage.
   history.replaceState(null, '', '#/corpus');
 });
 
