@@ -68,19 +68,21 @@ export async function getPosts(db: AppDb, corpusId: string, authorKey: string): 
   try {
     const tx = db.transaction('posts', 'readonly');
     const range = authorPostsRange(corpusId, authorKey);
-    // Keys and values in one transaction, both in key order, so they pair up index by index.
-    const [keys, rows] = await Promise.all([tx.store.getAllKeys(range), tx.store.getAll(range), tx.done]);
-    return rows.map((r, i) => {
-      const k = keys[i] as PostKey;
-      return { corpusId, author: authorKey, seq: k[2], date: r.d, text: r.t, file: r.f, line: r.l };
+    // Keys and pages in one transaction, both in key (= seq) order, so they pair up index by index.
+    const [keys, pages] = await Promise.all([tx.store.getAllKeys(range), tx.store.getAll(range), tx.done]);
+    const out: StoredPost[] = [];
+    pages.forEach((page, i) => {
+      const first = (keys[i] as PostKey)[2];
+      page.forEach((r, j) => out.push({ corpusId, author: authorKey, seq: first + j, date: r.d, text: r.t, file: r.f, line: r.l }));
     });
+    return out;
   } catch (e) {
     throw toStorageError(e, 'read posts');
   }
 }
 
-/** Posts deleted per readwrite transaction; keeps each transaction short (a few MB of values). */
-const DELETE_CHUNK = 5000;
+/** Post pages deleted per readwrite transaction (≤ 32 MB of text); keeps each transaction short. */
+const DELETE_CHUNK = 1000;
 
 /**
  * Removes a corpus completely: its record, authors and posts. The record is first marked

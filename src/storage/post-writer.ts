@@ -1,7 +1,7 @@
 /**
- * The CorpusSink an import writes through: buffers posts, writes them in batches (one readwrite
- * transaction each, durability 'relaxed'), and keeps per-author tallies in memory for the author
- * summaries written at the end. Parsers call the sink synchronously, so writes run in the background
+ * The CorpusSink an import writes through: packs consecutive posts of one author into pages (see
+ * PostPage in ./db), writes pages in batches (one readwrite transaction each, durability
+ * 'relaxed'), and keeps per-author tallies in memory for the author summaries written at the end. Parsers call the sink synchronously, so writes run in the background
  * and `gate()` (awaited by the source streams between chunks) holds reading back while too many
  * batches are in flight: memory stays bounded however fast the parser is.
  */
@@ -9,9 +9,13 @@ import { unwrap } from 'idb';
 import type { AuthorRecord, CorpusSink, PostRecord } from '../contracts/corpus';
 import type { AuthorSummary } from '../contracts/corpus-store';
 import { countWords } from '../core/corpus/text';
-import type { AppDb, PostKey, PostRow } from './db';
+import type { AppDb, PostKey, PostPage } from './db';
 
 export interface PostWriterOptions {
+  /** Posts per page at most (default 64). */
+  maxPagePosts?: number;
+  /** Text per page at most, in UTF-16 code units (default 32 Ki; a lone longer post gets its own page). */
+  maxPageChars?: number;
   /** Flush after this many buffered posts (default 5000). */
   maxBatchPosts?: number;
   /** ...or after this many buffered UTF-16 code units of text (default 4 Mi). */
@@ -40,7 +44,10 @@ export class PostWriter {
   readonly sink: CorpusSink;
   private readonly authors = new Map<string, AuthorTally>();
   private keys: PostKey[] = [];
-  private rows: PostRow[] = [];
+  private pages: PostPage[] = [];
+  /** The last page of the batch, still open for posts of the same author. */
+  private open: { author: string; page: PostPage; chars: number } | undefined;
+  private bufferedPosts = 0;
   private bufferedChars = 0;
   private batchIndex = 0;
   private readonly inFlight = new Set<Promise<void>>();
@@ -51,6 +58,8 @@ export class PostWriter {
   /** Posts handed to the sink so far (committed or not). */
   postsSeen = 0;
 
+  private readonly maxPagePosts: number;
+  private readonly maxPageChars: number;
   private readonly maxBatchPosts: number;
   private readonly maxBatchChars: number;
   private readonly maxInFlight: number;
@@ -60,6 +69,8 @@ export class PostWriter {
     private readonly corpusId: string,
     private readonly options: PostWriterOptions = {},
   ) {
+    this.maxPagePosts = options.maxPagePosts ?? 64;
+    this.maxPageChars = options.maxPageChars ?? 32 * 1024;
     this.maxBatchPosts = options.maxBatchPosts ?? 5000;
     this.maxBatchChars = options.maxBatchChars ?? 4 * 1024 * 1024;
     this.maxInFlight = options.maxInFlight ?? 2;
@@ -121,24 +132,38 @@ export class PostWriter {
       if (t.dateMin === null || p.date < t.dateMin) t.dateMin = p.date;
       if (t.dateMax === null || p.date > t.dateMax) t.dateMax = p.date;
     }
-    this.keys.push([this.corpusId, p.author, seq]);
-    this.rows.push({ d: p.date, t: p.text, f: p.file, l: p.line });
+    const row = { d: p.date, t: p.text, f: p.file, l: p.line };
+    const o = this.open;
+    if (o && o.author === p.author && o.page.length < this.maxPagePosts && o.chars + p.text.length <= this.maxPageChars) {
+      o.page.push(row);
+      o.chars += p.text.length;
+    } else {
+      // A new page starts at this post's seq; its key is the page's first seq.
+      const page: PostPage = [row];
+      this.keys.push([this.corpusId, p.author, seq]);
+      this.pages.push(page);
+      this.open = { author: p.author, page, chars: p.text.length };
+    }
+    this.bufferedPosts++;
     this.bufferedChars += p.text.length;
     this.postsSeen++;
-    if (this.keys.length >= this.maxBatchPosts || this.bufferedChars >= this.maxBatchChars) this.flush();
+    if (this.bufferedPosts >= this.maxBatchPosts || this.bufferedChars >= this.maxBatchChars) this.flush();
   }
 
   private flush(): void {
     if (this.keys.length === 0 || this.failed) return;
     const keys = this.keys;
-    const rows = this.rows;
+    const pages = this.pages;
+    const posts = this.bufferedPosts;
     this.keys = [];
-    this.rows = [];
+    this.pages = [];
+    this.open = undefined;
+    this.bufferedPosts = 0;
     this.bufferedChars = 0;
     const index = this.batchIndex++;
-    const p = this.writeBatch(index, keys, rows).then(
+    const p = this.writeBatch(index, keys, pages, posts).then(
       () => {
-        this.postsWritten += keys.length;
+        this.postsWritten += posts;
         this.options.onBatchWritten?.(this.postsWritten);
       },
       (e: unknown) => this.fail(e),
@@ -148,7 +173,7 @@ export class PostWriter {
   }
 
   /** One transaction of raw puts: no promise per request, only the transaction's outcome. */
-  private writeBatch(index: number, keys: PostKey[], rows: PostRow[]): Promise<void> {
+  private writeBatch(index: number, keys: PostKey[], pages: PostPage[], posts: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const tx = unwrap(this.db).transaction('posts', 'readwrite', { durability: 'relaxed' });
       let hookError: unknown;
@@ -156,14 +181,14 @@ export class PostWriter {
       // tx.error names the cause (e.g. QuotaExceededError); it is null after our own abort().
       tx.onabort = () => reject(hookError ?? tx.error ?? new DOMException('Transaction aborted', 'AbortError'));
       try {
-        this.options.beforeBatchWrite?.({ index, posts: keys.length });
+        this.options.beforeBatchWrite?.({ index, posts });
       } catch (e) {
         hookError = e;
         tx.abort();
         return;
       }
       const store = tx.objectStore('posts');
-      for (let i = 0; i < keys.length; i++) store.put(rows[i], keys[i]);
+      for (let i = 0; i < keys.length; i++) store.put(pages[i], keys[i]);
     });
   }
 
@@ -172,7 +197,8 @@ export class PostWriter {
       this.failed = true;
       this.firstError = e;
       this.keys = [];
-      this.rows = [];
+      this.pages = [];
+      this.open = undefined;
     }
   }
 

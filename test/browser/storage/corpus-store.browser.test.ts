@@ -11,7 +11,7 @@ import {
   listAuthors,
   listCorpora,
 } from '../../../src/storage/corpus-store';
-import { DB_VERSION, openAppDb, type AppDb } from '../../../src/storage/db';
+import { DB_VERSION, openAppDb, STORE_NAMES, type AppDb } from '../../../src/storage/db';
 import { withCorpusLock } from '../../../src/storage/locks';
 import { estimateStorage, isPersisted } from '../../../src/storage/quota';
 import { corpusInfo, dump, freshDb, freshDbName, seedCorpus } from './helpers';
@@ -43,11 +43,37 @@ describe('schema', () => {
     const d = await db();
     const raw = unwrap(d);
     expect(raw.version).toBe(DB_VERSION);
-    expect([...raw.objectStoreNames].sort()).toEqual(['authors', 'corpora', 'posts']);
+    expect([...raw.objectStoreNames].sort()).toEqual([...STORE_NAMES].sort());
+    expect(STORE_NAMES).toEqual(expect.arrayContaining(['corpora', 'authors', 'posts']));
     const tx = raw.transaction(['corpora', 'authors', 'posts']);
     expect(tx.objectStore('corpora').keyPath).toBe('id');
     expect(tx.objectStore('authors').keyPath).toEqual(['corpusId', 'key']);
     expect(tx.objectStore('posts').keyPath).toBeNull(); // out-of-line key [corpusId, author, seq]
+  });
+
+  test('a version-1 database upgrades step by step and keeps its corpora', async () => {
+    const name = freshDbName();
+    // Build what version 1 created, by hand, with one stored corpus.
+    await new Promise<void>((resolve, reject) => {
+      const r = indexedDB.open(name, 1);
+      r.onupgradeneeded = () => {
+        const db = r.result;
+        db.createObjectStore('corpora', { keyPath: 'id' }).put(corpusInfo('v1'));
+        db.createObjectStore('authors', { keyPath: ['corpusId', 'key'] });
+        db.createObjectStore('posts').put([{ d: null, t: 'hello', f: 'a.xml', l: 1 }], ['v1', 'a', 0]);
+      };
+      r.onsuccess = () => {
+        r.result.close();
+        resolve();
+      };
+      r.onerror = () => reject(r.error);
+    });
+    const d = await openAppDb(name);
+    opened.push(d);
+    expect(unwrap(d).version).toBe(DB_VERSION);
+    expect([...unwrap(d).objectStoreNames].sort()).toEqual([...STORE_NAMES].sort());
+    expect((await listCorpora(d)).map((c) => c.id)).toEqual(['v1']);
+    expect((await getPosts(d, 'v1', 'a')).map((p) => p.text)).toEqual(['hello']);
   });
 
   test('reopening an existing database keeps its data', async () => {
@@ -99,7 +125,7 @@ describe('reads', () => {
     expect(await countMatching(d, 'other')).toBe(5);
   });
 
-  test('getPosts returns one author\'s posts in seq order as StoredPost', async () => {
+  test('getPosts flattens one author\'s pages into posts in seq order', async () => {
     const d = await db();
     const authors = authorsOf('c', 12);
     await seedCorpus(d, corpusInfo('c'), authors, 12);
@@ -116,7 +142,7 @@ describe('deleteCorpus and cleanupInterrupted', () => {
     const d = await db();
     await seedCorpus(d, corpusInfo('keep'), authorsOf('keep', 7), 3);
     const before = await dump(d);
-    await seedCorpus(d, corpusInfo('drop'), authorsOf('drop', 1200), 10); // 12,000 posts: 3 delete chunks
+    await seedCorpus(d, corpusInfo('drop'), authorsOf('drop', 1200), 10); // 2,400 pages: 3 delete chunks
     await deleteCorpus(d, 'drop');
     expect(await dump(d)).toEqual(before);
     await deleteCorpus(d, 'unknown'); // no-op

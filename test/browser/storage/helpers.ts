@@ -42,15 +42,21 @@ export function corpusInfo(id: string, over: Partial<CorpusInfo> = {}): CorpusIn
   };
 }
 
-/** Writes a corpus record, its authors and `postsPerAuthor` posts each, directly (no parser). */
-export async function seedCorpus(db: AppDb, info: CorpusInfo, authors: AuthorSummary[], postsPerAuthor = 2): Promise<void> {
+/**
+ * Writes a corpus record, its authors and `postsPerAuthor` posts each, directly (no parser), in
+ * pages of `pageSize` posts.
+ */
+export async function seedCorpus(db: AppDb, info: CorpusInfo, authors: AuthorSummary[], postsPerAuthor = 2, pageSize = 5): Promise<void> {
   const tx = db.transaction(['corpora', 'authors', 'posts'], 'readwrite');
   const puts: Promise<unknown>[] = [tx.objectStore('corpora').put(info)];
   for (const a of authors) {
     puts.push(tx.objectStore('authors').put(a));
-    for (let s = 0; s < postsPerAuthor; s++) {
-      const row: PostRow = { d: a.dateMin, t: `post ${s} of ${a.key}`, f: `${a.key}.xml`, l: s + 1 };
-      puts.push(tx.objectStore('posts').put(row, [info.id, a.key, s]));
+    for (let first = 0; first < postsPerAuthor; first += pageSize) {
+      const page: PostRow[] = [];
+      for (let s = first; s < Math.min(postsPerAuthor, first + pageSize); s++) {
+        page.push({ d: a.dateMin, t: `post ${s} of ${a.key}`, f: `${a.key}.xml`, l: s + 1 });
+      }
+      puts.push(tx.objectStore('posts').put(page, [info.id, a.key, first]));
     }
   }
   await Promise.all([...puts, tx.done]);

@@ -79,6 +79,24 @@ describe('import through the worker', () => {
     expect(events[events.length - 1]!.counts?.written).toBe(info.posts);
   });
 
+  test('prolific authors span several pages; a post longer than a page gets one of its own', async () => {
+    const { service, db } = await setup();
+    const gen = generateAuthors(3, 1, 5, 13);
+    for (let i = 0; i < 150; i++) gen[0]!.posts.push({ day: 1 + (i % 28), month: i % 12, year: 2003, text: `post number ${i} of the first author` });
+    const long = Array.from({ length: 9000 }, (_, i) => `w${i}`).join(' '); // ~50k chars
+    gen[1]!.posts.splice(0, 0, { day: 2, month: 1, year: 2002, text: long });
+    const info = await service.importCorpus({ name: 'pages', sources: blogXmlFiles(gen) });
+    for (const g of gen) {
+      const posts = await getPosts(db, info.id, g.id);
+      expect(posts.map((p) => p.text)).toEqual(g.posts.map((p) => p.text));
+      expect(posts.map((p) => p.seq)).toEqual(g.posts.map((_, i) => i));
+    }
+    // 151 posts of author 0 at ≤ 64 per page: at least 3 pages; author 1's long post is alone.
+    expect(await db.count('posts', IDBKeyRange.bound([info.id, gen[0]!.id], [info.id, gen[0]!.id, []]))).toBeGreaterThanOrEqual(3);
+    const firstPage = await db.get('posts', [info.id, gen[1]!.id, 0]);
+    expect(firstPage?.map((r) => r.t)).toEqual([long]);
+  });
+
   test('blog CSV file: the same corpus as one CSV gives the same counts', async () => {
     const { service, db } = await setup();
     const gen = generateAuthors(60, 10, 25, 11);
