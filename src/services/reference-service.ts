@@ -1,0 +1,165 @@
+/**
+ * Main-thread client of the reference worker (workers/reference.worker.ts). Owns its lifecycle:
+ * starts it on first use, proxies progress callbacks, cancels, and starts a fresh one after it died
+ * or was terminated. Also fetches the built-in reference JSON (the page knows the app's base URL;
+ * the worker does not need to).
+ *
+ * Usage:
+ *   const refs = new ReferenceService();
+ *   const info = await refs.importFfm({ file, filters: { countries: ['JP', 'KR'] } }, (p) => show(p), signal);
+ *
+ * Errors arrive as AppError with the worker's stable name (AbortError, QuotaError, InputError,
+ * FormatError, StorageError), rebuilt here because comlink delivers a plain Error. Every failure
+ * and every cancel leaves the store as it was.
+ */
+import { proxy, wrap, type Remote } from 'comlink';
+import type { ProgressCallback } from '../contracts/progress';
+import type { BuiltinSampleRequest, CsvImportRequest, FfmImportRequest, ReferenceInfo } from '../contracts/reference-store';
+import { BUILTIN_REFERENCE_PATH, validateBuiltinReference, type BuiltinReference } from '../core/reference/builtin';
+import { AppError, isAppError } from '../core/errors';
+import type { ReferenceImportApi } from '../storage/reference-import';
+
+export interface ReferenceServiceOptions {
+  /** Database the worker writes (default: the app's); tests use their own. */
+  dbName?: string;
+  /** Creates the worker (default: the bundled module worker). */
+  createWorker?: () => Worker;
+  /** URL of builtin-reference.json (default: under the app's base URL). */
+  builtinUrl?: string;
+}
+
+/** What the UI needs from the reference importer (the element receives it through context). */
+export interface ReferenceImporterApi {
+  importFfm(req: FfmImportRequest, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<ReferenceInfo>;
+  importCsv(req: CsvImportRequest, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<ReferenceInfo>;
+  createBuiltinSample(req: BuiltinSampleRequest, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<ReferenceInfo>;
+  /** The built-in reference (entries, citations, "how to use real data" text), validated. */
+  builtinReference(): Promise<BuiltinReference>;
+  cancel(): void;
+}
+
+interface Running {
+  worker: Worker;
+  api: Remote<ReferenceImportApi>;
+  died: Promise<never>;
+  kill: (reason: AppError) => void;
+}
+
+export class ReferenceService implements ReferenceImporterApi {
+  private current: Running | undefined;
+  private builtin: Promise<BuiltinReference> | undefined;
+
+  constructor(private readonly options: ReferenceServiceOptions = {}) {}
+
+  importFfm(req: FfmImportRequest, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<ReferenceInfo> {
+    checkFile(req.file);
+    // Plain copy: the File clones to the worker (its bytes stay on disk), the callback goes as a proxy.
+    const plain: FfmImportRequest = { file: req.file };
+    if (req.name !== undefined) plain.name = req.name;
+    if (req.filters !== undefined) plain.filters = JSON.parse(JSON.stringify(req.filters)) as FfmImportRequest['filters'];
+    return this.call(signal, (api, cb) => api.importFfm(plain, cb), onProgress);
+  }
+
+  importCsv(req: CsvImportRequest, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<ReferenceInfo> {
+    checkFile(req.file);
+    const plain: CsvImportRequest = { file: req.file };
+    if (req.name !== undefined) plain.name = req.name;
+    if (req.missing !== undefined) plain.missing = req.missing;
+    return this.call(signal, (api, cb) => api.importCsv(plain, cb), onProgress);
+  }
+
+  async createBuiltinSample(req: BuiltinSampleRequest, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<ReferenceInfo> {
+    const json = await this.builtinReference();
+    const plain: BuiltinSampleRequest = { builtinId: req.builtinId, n: req.n, seed: req.seed };
+    if (req.name !== undefined) plain.name = req.name;
+    return this.call(signal, (api, cb) => api.createBuiltinSample(plain, json, cb), onProgress);
+  }
+
+  builtinReference(): Promise<BuiltinReference> {
+    this.builtin ??= (async () => {
+      const url = this.options.builtinUrl ?? `${import.meta.env.BASE_URL}${BUILTIN_REFERENCE_PATH}`;
+      let res: Response;
+      try {
+        res = await fetch(url);
+      } catch (e) {
+        throw new AppError('FormatError', `Could not load the built-in reference (${url}): ${e instanceof Error ? e.message : String(e)}. Reload the page.`);
+      }
+      if (!res.ok) throw new AppError('FormatError', `Could not load the built-in reference (${url}): HTTP ${res.status}. Reload the page.`);
+      return validateBuiltinReference(await res.json(), url);
+    })();
+    this.builtin.catch(() => {
+      this.builtin = undefined;
+    });
+    return this.builtin;
+  }
+
+  /** Cooperative cancel of the running job (no-op when none runs); the store stays unchanged. */
+  cancel(): void {
+    void this.current?.api.cancel().catch(() => {});
+  }
+
+  /** Stops the worker at once; a running job rejects with AbortError (its single write never happened). */
+  terminate(): void {
+    this.current?.kill(new AppError('AbortError', 'Import stopped; nothing was stored.'));
+  }
+
+  private async call(
+    signal: AbortSignal | undefined,
+    run: (api: Remote<ReferenceImportApi>, cb: ProgressCallback) => Promise<ReferenceInfo>,
+    onProgress?: ProgressCallback,
+  ): Promise<ReferenceInfo> {
+    if (signal?.aborted) throw new AppError('AbortError', 'Import cancelled; nothing was stored.');
+    const w = await this.worker();
+    const onAbort = (): void => this.cancel();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await Promise.race([run(w.api, proxy(onProgress ?? (() => {}))), w.died]);
+    } catch (e) {
+      throw asAppError(e);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async worker(): Promise<Running> {
+    if (this.current) return this.current;
+    const worker =
+      this.options.createWorker?.() ?? new Worker(new URL('../../workers/reference.worker.ts', import.meta.url), { type: 'module', name: 'reference' });
+    let kill!: (reason: AppError) => void;
+    const died = new Promise<never>((_, reject) => {
+      kill = (reason) => {
+        if (this.current?.worker === worker) this.current = undefined;
+        worker.terminate();
+        reject(reason);
+      };
+    });
+    died.catch(() => {});
+    const onError = (ev: ErrorEvent | MessageEvent): void => {
+      const detail = ev instanceof ErrorEvent && ev.message ? ` (${ev.message})` : '';
+      kill(new AppError('StorageError', `The reference worker stopped unexpectedly${detail}. Nothing was stored; try again, and reload the page if it repeats.`));
+    };
+    worker.addEventListener('error', onError);
+    worker.addEventListener('messageerror', onError);
+    const api = wrap<ReferenceImportApi>(worker);
+    const running: Running = { worker, api, died, kill };
+    this.current = running;
+    if (this.options.dbName !== undefined) await Promise.race([api.useDatabase(this.options.dbName), died]);
+    return running;
+  }
+}
+
+function checkFile(file: File): void {
+  if (!(file instanceof Blob)) throw new AppError('InputError', 'Not a file from this page: choose the file or drop it onto the page.');
+}
+
+/** Rebuilds the worker's error as an AppError by its stable name (comlink keeps name and message). */
+function asAppError(e: unknown): AppError {
+  if (e instanceof AppError) return e;
+  if (isAppError(e)) {
+    const out = new AppError(e.name as AppError['name'], e.message);
+    if (e.stack) out.stack = e.stack;
+    return out;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return new AppError('StorageError', `The reference import failed: ${message}. Try again; reload the page if it repeats.`);
+}
