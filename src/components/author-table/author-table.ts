@@ -1,6 +1,5 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import '@lit-labs/virtualizer';
 import type { LitVirtualizer } from '@lit-labs/virtualizer';
 import { controls } from '../../app/tokens';
@@ -132,6 +131,11 @@ export class AuthorTable extends LitElement {
       .join(' ');
   }
 
+  // Column widths as a custom property set through CSSOM (a style attribute would need 'unsafe-inline' in the CSP).
+  protected override willUpdate(): void {
+    this.style.setProperty('--cols', this.gridTemplate(this.columns()));
+  }
+
   private onSort(col: AuthorColumn): void {
     const detail = nextSort(this.sort, col.key, col.numeric);
     this.dispatchEvent(new CustomEvent<TableSort>('pa-sort', { detail, bubbles: true, composed: true }));
@@ -183,10 +187,9 @@ export class AuthorTable extends LitElement {
 
   override render() {
     const cols = this.columns();
-    const vars = styleMap({ '--cols': this.gridTemplate(cols) });
     return html`
       <div class="hscroll">
-        <div class="table" role="table" aria-label="Authors" aria-rowcount=${this.authors.length + 1} style=${vars}>
+        <div class="table" role="table" aria-label="Authors" aria-rowcount=${this.authors.length + 1}>
           <div role="rowgroup">
             <div class="row head" role="row" aria-rowindex="1">
               ${cols.map((c) => this.renderHeader(c))}
