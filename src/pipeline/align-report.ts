@@ -1,0 +1,153 @@
+/**
+ * Pure views of an Align run for the UI and the downloads: the metrics table (before / random /
+ * after / floor with relative error reductions), per-trait histograms of reference vs pool vs
+ * selected, and the selected set as CSV. No DOM, so Node tests cover them.
+ */
+import Papa from 'papaparse';
+import type { Diagnostics, TraitDiagnostics } from '../core/align/diagnostics';
+import { column } from '../core/align/diagnostics';
+import { subsetCloud, type WeightedCloud } from '../core/cloud';
+import { TRAITS, TRAIT_LABELS, type Trait } from '../core/traits';
+import type { AlignDiagnostics, AlignRunResult } from './align-stage';
+import type { LoadedPool } from './align-inputs';
+
+export interface MetricRow {
+  id: string;
+  group: 'trait' | 'joint';
+  label: string;
+  trait: Trait | undefined;
+  pool: number;
+  random: number;
+  selected: number;
+  floor: number | undefined;
+  /** 1 − |selected| / |pool| (positive = better than the raw pool); undefined when the pool is exact. */
+  reductionVsPool: number | undefined;
+  reductionVsRandom: number | undefined;
+}
+
+const TRAIT_METRICS: ReadonlyArray<{ key: keyof TraitDiagnostics; label: string }> = [
+  { key: 'meanError', label: 'mean error' },
+  { key: 'sdError', label: 'SD error' },
+  { key: 'w1', label: 'W1' },
+  { key: 'ks', label: 'KS' },
+];
+
+const JOINT_METRICS: ReadonlyArray<{ key: 'energy' | 'slicedW1' | 'corrFrobenius'; label: string }> = [
+  { key: 'energy', label: 'Energy distance' },
+  { key: 'slicedW1', label: 'Sliced Wasserstein' },
+  { key: 'corrFrobenius', label: 'Correlation error (Frobenius)' },
+];
+
+/** Relative error reduction 1 − |after| / |before|; undefined when `before` is 0. */
+export function reduction(before: number, after: number): number | undefined {
+  const b = Math.abs(before);
+  return b > 0 ? 1 - Math.abs(after) / b : undefined;
+}
+
+/** Joint metrics first (the headline), then per trait. */
+export function metricRows(d: AlignDiagnostics): MetricRow[] {
+  const rows: MetricRow[] = [];
+  const row = (id: string, group: MetricRow['group'], label: string, trait: Trait | undefined, get: (x: Diagnostics) => number): void => {
+    const pool = get(d.pool);
+    const random = get(d.random);
+    const selected = get(d.selected);
+    rows.push({
+      id,
+      group,
+      label,
+      trait,
+      pool,
+      random,
+      selected,
+      floor: d.floor ? get(d.floor) : undefined,
+      reductionVsPool: reduction(pool, selected),
+      reductionVsRandom: reduction(random, selected),
+    });
+  };
+  for (const m of JOINT_METRICS) row(m.key, 'joint', m.label, undefined, (x) => x[m.key]);
+  TRAITS.forEach((t, k) => {
+    for (const m of TRAIT_METRICS) row(`${t}.${m.key}`, 'trait', `${TRAIT_LABELS[t]}: ${m.label}`, t, (x) => x.perTrait[k]![m.key]);
+  });
+  return rows;
+}
+
+export interface WeightRow {
+  label: string;
+  /** The raw pool's own weights. */
+  pool: number;
+  /** The pool marginal the method used (IS weights for is / is+ot; the pool's own otherwise). */
+  method: number;
+}
+
+export function weightRows(r: AlignRunResult): WeightRow[] {
+  const w = r.diagnostics.pool.weights;
+  return [
+    { label: 'Kish ESS', pool: w.ess, method: r.align.ess },
+    { label: 'Design effect', pool: w.designEffect, method: r.align.designEffect },
+    { label: 'Max / mean weight', pool: w.maxOverMean, method: r.align.maxOverMean },
+  ];
+}
+
+export interface TraitHistogram {
+  trait: Trait;
+  label: string;
+  /** Bin edges, bins + 1 values, on the traits' own scale. */
+  edges: number[];
+  /** Density (share per unit) per bin for each cloud; each integrates to 1. */
+  reference: number[];
+  pool: number[];
+  selected: number[];
+}
+
+/** Per-trait weighted histograms on shared edges spanning all three clouds. */
+export function traitHistograms(reference: WeightedCloud, pool: WeightedCloud, selected: ArrayLike<number>, bins = 20): TraitHistogram[] {
+  const sel = subsetCloud(pool, selected);
+  return TRAITS.map((trait, k) => {
+    const cols = [column(reference, k), column(pool, k), column(sel, k)];
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const c of cols) for (const v of c) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+    if (!(hi > lo)) hi = lo + 1;
+    const width = (hi - lo) / bins;
+    const edges = Array.from({ length: bins + 1 }, (_, b) => lo + b * width);
+    const density = (x: Float64Array, w: Float64Array): number[] => {
+      const out = new Array<number>(bins).fill(0);
+      for (let i = 0; i < x.length; i++) {
+        const b = Math.min(bins - 1, Math.floor((x[i]! - lo) / width));
+        out[b] = out[b]! + w[i]!;
+      }
+      return out.map((m) => m / width);
+    };
+    return {
+      trait,
+      label: TRAIT_LABELS[trait],
+      edges,
+      reference: density(cols[0]!, reference.weights),
+      pool: density(cols[1]!, pool.weights),
+      selected: density(cols[2]!, sel.weights),
+    };
+  });
+}
+
+/**
+ * The selected personas as CSV: pool row (1-based), id, the five traits on their own scale, and
+ * for persona JSONL the descriptive fields and the narrative.
+ */
+export function selectedCsv(pool: LoadedPool, selected: ArrayLike<number>): string {
+  const metaKeys = ['name', 'gender', 'age', 'ageBand', 'occupation', 'city', 'country', 'region'];
+  const header = ['row', 'id', ...TRAITS, ...(pool.records ? [...metaKeys, 'text'] : [])];
+  const rows: string[][] = [];
+  const d = pool.cloud.d;
+  for (let k = 0; k < selected.length; k++) {
+    const i = selected[k]!;
+    const traits = TRAITS.map((_, t) => String(round4(pool.cloud.points[i * d + t]!)));
+    const rec = pool.records?.[i];
+    rows.push([String(i + 1), pool.ids[i] ?? '', ...traits, ...(rec ? [...metaKeys.map((m) => rec.meta[m] ?? ''), rec.text] : [])]);
+  }
+  return Papa.unparse({ fields: header, data: rows }, { newline: '\n' }) + '\n';
+}
+
+/** Float32 trait scores printed without float noise (3.7 rather than 3.700000047683716). */
+function round4(v: number): number {
+  return Math.round(v * 1e4) / 1e4;
+}

@@ -1,0 +1,158 @@
+/**
+ * The Align stage (METHOD.md §5, §7): load the pool and the reference, run one method of the
+ * registry through the align service (the compute worker: WebGPU, or the CPU with a reason), then
+ * judge the selection against the reference beside its baselines — the raw pool, a seeded random
+ * subset of the same size — and the sampling floor, and write a run manifest.
+ *
+ * Diagnostics are computed in the units the method worked in: reference SDs when `standardize`
+ * (the default, as in the core), the clouds' own units otherwise.
+ */
+import { DEFAULT_METHOD, type AlignMethodName, type AlignOptions, type AlignResult } from '../core/align/methods';
+import { diagnose, randomSubset, samplingFloor, selectedCloud, type Diagnostics } from '../core/align/diagnostics';
+import { applyStandardizer, standardizerOf } from '../core/align/stats';
+import type { WeightedCloud } from '../core/cloud';
+import { AppError, throwIfAborted } from '../core/errors';
+import type { ProgressCallback } from '../contracts/progress';
+import type { AlignRunner, BackendReport } from './align-runner';
+import { loadPool, loadReference, sha256Hex, type InputServices, type LoadedPool, type LoadedReference, type PoolInput, type ReferenceInput } from './align-inputs';
+import { buildManifest, type RunManifest } from './align-manifest';
+
+export interface AlignStageOptions extends AlignOptions {
+  /** Default DEFAULT_METHOD (the core's, shared with the CLI). */
+  method?: AlignMethodName;
+  /** 'gpu' (default) or 'cpu'. */
+  prefer?: 'gpu' | 'cpu';
+}
+
+export interface AlignStageInput {
+  pool: PoolInput;
+  reference: ReferenceInput;
+  options: AlignStageOptions;
+}
+
+export interface AlignStageServices extends InputServices {
+  align: AlignRunner;
+}
+
+export interface AlignDiagnostics {
+  /** The raw pool with its own weights. */
+  pool: Diagnostics;
+  /** A seeded uniform random subset of the pool, same size as the selection. */
+  random: Diagnostics;
+  selected: Diagnostics;
+  /** A same-size subsample of the reference against the rest; undefined when K ≥ reference size. */
+  floor: Diagnostics | undefined;
+  /** 'reference SD' when standardised, else 'trait score'. */
+  unit: string;
+}
+
+export interface AlignRunResult {
+  method: AlignMethodName;
+  size: number;
+  seed: number;
+  pool: LoadedPool;
+  reference: LoadedReference;
+  /** The method's full result (selected indices ascending, weights, OT info, timings). */
+  align: AlignResult;
+  /** Indices of the random-subset baseline. */
+  randomIndices: Int32Array;
+  diagnostics: AlignDiagnostics;
+  backend: BackendReport;
+  manifest: RunManifest;
+}
+
+/** Runs the whole stage; rejects with AppError('AbortError') when `signal` fires. */
+export async function runAlignStage(
+  signal: AbortSignal | undefined,
+  input: AlignStageInput,
+  services: AlignStageServices,
+  onProgress?: ProgressCallback,
+): Promise<AlignRunResult> {
+  const t0 = now();
+  const timings: Record<string, number> = {};
+  const method = input.options.method ?? DEFAULT_METHOD;
+  const seed = input.options.seed ?? 1;
+  const report = (stage: string, text: string, done = 0, total = 1): void => onProgress?.({ stage, done, total, text, elapsedMs: now() - t0 });
+
+  throwIfAborted(signal);
+  report('load', 'Loading the persona pool and the reference…');
+  const [pool, reference] = await Promise.all([loadPool(input.pool, services), loadReference(input.reference, services)]);
+  timings.load = now() - t0;
+  throwIfAborted(signal);
+  const K = input.options.size;
+  if (!Number.isInteger(K) || K < 1 || K > pool.cloud.n) {
+    throw new AppError('InputError', `Set size K must be a whole number from 1 to ${pool.cloud.n} (the pool's size), got ${K}.`);
+  }
+
+  const { method: _m, prefer, ...core } = input.options;
+  const options = { ...core, method, seed };
+  const t1 = now();
+  const out = await services.align.run({ pool: pool.cloud, reference: reference.cloud, options, prefer: prefer ?? 'gpu' }, onProgress, signal);
+  timings.align = now() - t1;
+  throwIfAborted(signal);
+
+  const t2 = now();
+  const randomIndices = randomSubset(pool.cloud, K, seed);
+  const diagnostics = await diagnoseRun(signal, pool.cloud, reference.cloud, out.result.selected, randomIndices, seed, out.result.standardized, (text, done) =>
+    report('diagnostics', text, done, 4),
+  );
+  timings.diagnostics = now() - t2;
+  timings.total = now() - t0;
+  const manifest = buildManifest({
+    method,
+    options: input.options,
+    seed,
+    pool,
+    reference,
+    result: out.result,
+    backend: out.backend,
+    diagnostics,
+    timings,
+    selectedSha256: await (services.sha256 ?? sha256Hex)(Array.from(out.result.selected).join(',')),
+  });
+  report('done', `Selected ${out.result.selected.length} of ${pool.cloud.n} personas.`, 1, 1);
+  return { method, size: K, seed, pool, reference, align: out.result, randomIndices, diagnostics, backend: out.backend, manifest };
+}
+
+/**
+ * Before/after diagnostics and the sampling floor. Yields to the event loop between the four
+ * (each is O((n+m)²) for the energy distance) so a cancel is seen within one of them.
+ */
+export async function diagnoseRun(
+  signal: AbortSignal | undefined,
+  poolIn: WeightedCloud,
+  referenceIn: WeightedCloud,
+  selected: ArrayLike<number>,
+  randomIndices: ArrayLike<number>,
+  seed: number,
+  standardized: boolean,
+  onStep?: (text: string, done: number) => void,
+): Promise<AlignDiagnostics> {
+  let pool = poolIn;
+  let reference = referenceIn;
+  if (standardized) {
+    const z = standardizerOf(referenceIn);
+    pool = applyStandardizer(poolIn, z);
+    reference = applyStandardizer(referenceIn, z);
+  }
+  const opts = { seed };
+  const step = async <T>(text: string, done: number, work: () => T): Promise<T> => {
+    onStep?.(text, done);
+    await yieldToEventLoop();
+    throwIfAborted(signal);
+    return work();
+  };
+  const before = await step('Diagnostics: raw pool', 0, () => diagnose(pool, reference, opts));
+  const rnd = await step('Diagnostics: random subset', 1, () => diagnose(selectedCloud(pool, randomIndices), reference, opts));
+  const after = await step('Diagnostics: selected set', 2, () => diagnose(selectedCloud(pool, selected), reference, opts));
+  const floor = await step('Diagnostics: sampling floor', 3, () => (selected.length < reference.n ? samplingFloor(reference, selected.length, seed, opts) : undefined));
+  return { pool: before, random: rnd, selected: after, floor, unit: standardized ? 'reference SD' : 'trait score' };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+function now(): number {
+  return performance.now();
+}

@@ -1,0 +1,133 @@
+// The Align stage in Node: demo personas vs a built-in sample through the in-thread runner (CPU
+// kernel), manifest, reproducibility, cancel, and the pure report helpers.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { cpuKernelFactory } from '../../../src/core/align/cpu-kernel';
+import { makeCloud } from '../../../src/core/cloud';
+import { inThreadAlignRunner } from '../../../src/pipeline/align-runner';
+import { poolFromCsv, sha256Hex, type InputServices } from '../../../src/pipeline/align-inputs';
+import { runAlignStage, type AlignStageServices } from '../../../src/pipeline/align-stage';
+import { metricRows, reduction, selectedCsv, traitHistograms, weightRows } from '../../../src/pipeline/align-report';
+import { epsilonStepOf } from '../../../src/pipeline/align-progress';
+import { manifestJson } from '../../../src/pipeline/align-manifest';
+import type { Progress } from '../../../src/contracts/progress';
+
+const publicDir = new URL('../../../public/', import.meta.url);
+const fetchText: InputServices['fetchText'] = async (path) => readFileSync(new URL(path, publicDir), 'utf8');
+const services: AlignStageServices = { fetchText, align: inThreadAlignRunner(cpuKernelFactory()) };
+const demoVsGlobal = (method: 'nearest' | 'is+ot' | 'semi-relaxed', seed = 7) => ({
+  pool: { kind: 'demo' as const },
+  reference: { kind: 'builtin' as const, entryId: 'global', n: 1000, seed: 3 },
+  options: { method, size: 150, seed },
+});
+
+describe('runAlignStage', () => {
+  it('nearest on the demo personas: K distinct rows, energy distance below the raw pool and the random subset', async () => {
+    const progress: Progress[] = [];
+    const r = await runAlignStage(undefined, demoVsGlobal('nearest'), services, (p) => progress.push(p));
+    expect(r.align.selected.length).toBe(150);
+    expect(new Set(r.align.selected).size).toBe(150);
+    const d = r.diagnostics;
+    expect(d.unit).toBe('reference SD');
+    expect(d.selected.energy).toBeLessThan(d.pool.energy);
+    expect(d.selected.energy).toBeLessThan(d.random.energy);
+    expect(d.floor).toBeDefined();
+    expect(r.backend.used).toBe('none'); // nearest never asks for a pair kernel
+    expect(r.reference.label).toBe('approximate');
+    expect(r.pool.cloud.n).toBe(2000);
+    expect(progress.map((p) => p.stage)).toContain('diagnostics');
+    expect(progress.at(-1)!.stage).toBe('done');
+
+    const m = r.manifest;
+    expect(m.method).toBe('nearest');
+    expect(m.seed).toBe(7);
+    expect(m.app.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(m.inputs.pool.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(m.inputs.pool.n).toBe(2000);
+    expect(m.inputs.reference.details.entryId).toBe('global');
+    expect(m.result.energy.selected).toBe(d.selected.energy);
+    expect(JSON.parse(manifestJson(m))).toEqual(JSON.parse(JSON.stringify(m)));
+  });
+
+  it('semi-relaxed reports ε steps and an OT result on the CPU kernel; same seed → same selection', async () => {
+    const progress: Progress[] = [];
+    const a = await runAlignStage(undefined, demoVsGlobal('semi-relaxed'), services, (p) => progress.push(p));
+    const steps = progress.map(epsilonStepOf).filter((s) => s !== undefined);
+    expect(steps.length).toBeGreaterThan(1);
+    expect(steps.at(-1)!.epsilon).toBeGreaterThan(0);
+    expect(steps.at(-1)!.iterations).toBeGreaterThan(0);
+    expect(Number.isFinite(steps.at(-1)!.marginalError)).toBe(true);
+    expect(a.backend.used).toBe('cpu');
+    expect(a.align.ot).toBeDefined();
+    expect(a.manifest.resolved.epsilon).toBeGreaterThan(0);
+    expect(a.diagnostics.selected.energy).toBeLessThan(a.diagnostics.pool.energy);
+    const b = await runAlignStage(undefined, demoVsGlobal('semi-relaxed'), services);
+    expect(Array.from(b.align.selected)).toEqual(Array.from(a.align.selected));
+    expect(b.manifest.result.selectedSha256).toBe(a.manifest.result.selectedSha256);
+  });
+
+  it('a fired signal rejects with AbortError', async () => {
+    const ctrl = new AbortController();
+    const run = runAlignStage(ctrl.signal, demoVsGlobal('semi-relaxed'), services, (p) => {
+      if (p.stage === 'sinkhorn') ctrl.abort();
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('K larger than the pool is an InputError naming the limit', async () => {
+    const input = { ...demoVsGlobal('nearest'), options: { method: 'nearest' as const, size: 5000 } };
+    await expect(runAlignStage(undefined, input, services)).rejects.toMatchObject({ name: 'InputError', message: expect.stringContaining('2000') });
+  });
+});
+
+describe('report helpers', () => {
+  it('reduction is 1 − |after|/|before|, undefined for an exact before', () => {
+    expect(reduction(-0.5, 0.1)).toBeCloseTo(0.8);
+    expect(reduction(0, 0.1)).toBeUndefined();
+  });
+
+  it('metric rows, weight rows, histograms and CSV of a run', async () => {
+    const r = await runAlignStage(undefined, demoVsGlobal('nearest'), services);
+    const rows = metricRows(r.diagnostics);
+    expect(rows.length).toBe(3 + 5 * 4);
+    expect(rows[0]!.id).toBe('energy');
+    expect(rows[0]!.reductionVsRandom).toBeGreaterThan(0);
+    expect(weightRows(r)[0]!.pool).toBeCloseTo(2000);
+    const h = traitHistograms(r.reference.cloud, r.pool.cloud, r.align.selected, 10);
+    expect(h.length).toBe(5);
+    for (const t of h) {
+      const w = t.edges[1]! - t.edges[0]!;
+      for (const dens of [t.reference, t.pool, t.selected]) expect(dens.reduce((s, v) => s + v * w, 0)).toBeCloseTo(1, 9);
+    }
+    const csv = selectedCsv(r.pool, r.align.selected);
+    const lines = csv.trim().split('\n');
+    expect(lines[0]).toBe('row,id,openness,conscientiousness,extraversion,agreeableness,neuroticism,name,gender,age,ageBand,occupation,city,country,region,text');
+    expect(lines.length).toBe(151);
+    expect(lines[1]).toMatch(/^\d+,demo-\d{4},/);
+  });
+
+  it('a trait CSV pool keeps its id column', async () => {
+    const text = 'id,openness,conscientiousness,extraversion,agreeableness,neuroticism\n\na1,3,3,3,3,3\na2,4,2,3,3,1\n';
+    const p = poolFromCsv('p.csv', text, await sha256Hex(text));
+    expect(p.ids).toEqual(['a1', 'a2']);
+    expect(p.cloud.n).toBe(2);
+    expect(selectedCsv(p, [1])).toBe('row,id,openness,conscientiousness,extraversion,agreeableness,neuroticism\n2,a2,4,2,3,3,1\n');
+  });
+
+  it('epsilonStepOf prefers counts and parses the solver text otherwise', () => {
+    const base = { stage: 'sinkhorn', done: 3, total: 9, elapsedMs: 10 };
+    expect(epsilonStepOf({ ...base, text: 'ε = 0.105: marginal error 3.20e-5 after 41 iterations', counts: { iterations: 41 } })).toMatchObject({
+      epsilon: 0.105,
+      marginalError: 3.2e-5,
+      iterations: 41,
+      step: 3,
+    });
+    expect(epsilonStepOf({ ...base, text: '', counts: { epsilon: 2, marginalError: 1e-3, iterations: 5 } })).toMatchObject({ epsilon: 2, marginalError: 1e-3 });
+    expect(epsilonStepOf({ ...base, stage: 'align', text: '' })).toBeUndefined();
+  });
+
+  it('sha256Hex matches a known digest', async () => {
+    expect(await sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(makeCloud([1, 2], 1).n).toBe(2);
+  });
+});
