@@ -166,6 +166,9 @@ function grid(len: number, wg: number, maxPerDim: number): { gx: number; gy: num
   return { gx, gy: Math.ceil(blocks / gx) };
 }
 
+/** Same as src/core/align/sinkhorn.ts (not exported there): intermediate ε steps stop at max(10·tol, this). */
+const INTERMEDIATE_TOL = 1e-3;
+
 const SLOT = 256; // ≥ minUniformBufferOffsetAlignment on every adapter (the spec's maximum value)
 
 type PotSlot = 'alphaCols' | 'alphaRows' | 'updateF' | 'updateG';
@@ -414,6 +417,7 @@ async function runOnDevice(
     throw new AppError('InputError', `warm start has ${options.warmStart.f.length}/${options.warmStart.g.length} potentials for ${n}/${m} points.`);
   }
   const maxBatch = Math.max(1, gpu.maxBatch ?? 32);
+  let epsReached = schedule[0]!;
 
   const lse = await GpuLseKernel.create(ctx, a.points, b.points, a.d, gpu.lse);
   const pipes = await GpuSinkhornPipelines.get(ctx);
@@ -450,8 +454,9 @@ async function runOnDevice(
     for (let step = 0; step < schedule.length; step++) {
       const e = schedule[step]!;
       const last = step === schedule.length - 1;
-      const stepTol = last ? tol : 10 * tol;
+      const stepTol = last ? tol : Math.max(10 * tol, INTERMEDIATE_TOL);
       const lambda = mode === 'balanced' ? 1 : mode === 'semi-relaxed' ? 0 : rho! / (rho! + e);
+      epsReached = e;
       submit(); // queued work must not see the next ε's parameters
       loop.setEpsilon(e, lambda);
       lse.setScale('row', 1 / e);
@@ -510,7 +515,8 @@ async function runOnDevice(
       marginals: mode,
       f,
       g,
-      epsilon: eps,
+      epsilon: epsReached,
+      targetEpsilon: eps,
       epsilonSchedule: schedule,
       rho,
       iterations,
@@ -529,7 +535,7 @@ async function runOnDevice(
     };
     if (!options.skipPlanSummary) {
       throwIfAborted(signal);
-      planSummary(result, a, b, la, lb, mode, eps, rho);
+      planSummary(result, a, b, la, lb, mode, epsReached, rho);
     }
     return result;
   } finally {
