@@ -14,6 +14,7 @@ import { readMiningSelection } from './mining-selection';
 import { controls, tokens } from './tokens';
 import { DATA_CHANGED } from './events';
 import type { CorpusInfo } from '../contracts/corpus-store';
+import type { OpenCorpusDetail } from '../components/corpus-view/corpus-view';
 import { probeCapabilities } from '../components/capability-panel/probe';
 import '../components/capability-panel/capability-panel';
 import './stage-placeholder';
@@ -251,7 +252,8 @@ export class AppShell extends LitElement {
   private async loadDefaultServices(): Promise<void> {
     try {
       const { createDefaultServices } = await import('./default-services');
-      this.services = await createDefaultServices();
+      const services = await createDefaultServices();
+      this.services ??= services; // services injected meanwhile win
     } catch (e) {
       this.serviceError = `Could not open the app’s storage: ${e instanceof Error ? e.message : String(e)}. ` +
         'Private windows and some privacy settings block IndexedDB; try a normal window.';
@@ -291,10 +293,16 @@ export class AppShell extends LitElement {
     this.viewsLoaded = new Set([...this.viewsLoaded, stage]);
   }
 
-  /** Navigates to a stage (used by the nav and by views); the URL hash is the source of truth. */
-  navigate(route: Route): void {
+  /**
+   * Navigates to a stage (used by the nav and by views); the URL hash is the source of truth.
+   * `replace` swaps the current history entry instead of adding one.
+   */
+  navigate(route: Route, replace = false): void {
     const hash = formatHash(route);
-    if (location.hash !== hash) location.hash = hash;
+    if (location.hash !== hash) {
+      if (replace) history.replaceState(history.state, '', hash);
+      else location.hash = hash;
+    }
     this.route = route;
   }
 
@@ -378,8 +386,8 @@ export class AppShell extends LitElement {
       if (!this.viewsLoaded.has('corpus')) return html`<p role="status" class="muted">Loading…</p>`;
       return html`<corpus-view
         .corpusId=${route.params[0] ?? null}
-        @pa-select-corpus=${(e: CustomEvent<string | null>) =>
-          this.navigate({ stage: 'corpus', params: e.detail ? [e.detail] : [] })}
+        @pa-open-corpus=${(e: CustomEvent<OpenCorpusDetail>) =>
+          this.navigate({ stage: 'corpus', params: e.detail.id ? [e.detail.id] : [] }, e.detail.replace)}
       ></corpus-view>`;
     }
     return html`<stage-placeholder .stage=${route.stage} .status=${status}></stage-placeholder>`;

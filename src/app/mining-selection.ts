@@ -1,4 +1,5 @@
-import type { AuthorFilter } from '../contracts/corpus-store';
+import type { AuthorFilter, AuthorSummary } from '../contracts/corpus-store';
+import type { CorpusStoreApi } from './services';
 
 /**
  * Which corpus and which authors the mining stage will use: the Corpus stage writes it, later
@@ -106,4 +107,18 @@ export function sanitizeFilter(input: unknown): AuthorFilter {
     if (Object.keys(m).length > 0) out.meta = m;
   }
   return out;
+}
+
+/**
+ * The authors persona mining will use: the chosen corpus's authors that pass its saved filter,
+ * in a stable order (author key). Null when no corpus is chosen.
+ */
+export async function readMiningAuthors(
+  store: Pick<CorpusStoreApi, 'listAuthors'>,
+  storage: KeyValueStore | undefined = defaultStorage(),
+): Promise<{ selection: MiningSelection; authors: AuthorSummary[] } | null> {
+  const selection = readMiningSelection(storage);
+  if (!selection) return null;
+  const authors = await store.listAuthors(selection.corpusId, { filter: selection.filter, sort: 'key' });
+  return { selection, authors };
 }

@@ -24,6 +24,12 @@ import '../skip-report/skip-report';
 import '../corpus-list/corpus-list';
 import '../author-browser/author-browser';
 
+/** Which corpus to show; `replace` for automatic changes that should not add a history entry. */
+export interface OpenCorpusDetail {
+  id: string | null;
+  replace: boolean;
+}
+
 type ImportState =
   | { kind: 'idle' }
   | { kind: 'running'; progress: Progress | undefined; cancelling: boolean }
@@ -34,7 +40,7 @@ type ImportState =
 /**
  * <corpus-view>: the Corpus stage. Orchestrates the import (pickers → optional column mapping →
  * worker import with progress and cancel → skip report), the list of stored corpora (open,
- * delete) and the selected corpus's authors. Fires `pa-select-corpus` so the shell keeps the
+ * delete) and the selected corpus's authors. Fires `pa-open-corpus` so the shell keeps the
  * selection in the URL.
  */
 @customElement('corpus-view')
@@ -117,15 +123,18 @@ export class CorpusView extends LitElement {
     // Coming to the stage without an id: reopen the corpus chosen last time, if it still exists.
     if (this.corpusId === null) {
       const last = readMiningSelection()?.corpusId;
-      if (last && this.corpora.some((c) => c.id === last)) this.select(last);
+      // Replace, not push: Back must not land on the bare #/corpus that reopens it again.
+      if (last && this.corpora.some((c) => c.id === last)) this.select(last, true);
     } else if (!this.corpora.some((c) => c.id === this.corpusId)) {
-      this.select(null);
+      this.select(null, true);
     }
   }
 
-  private select(id: string | null): void {
+  private select(id: string | null, replace = false): void {
     setActiveCorpus(id);
-    this.dispatchEvent(new CustomEvent<string | null>('pa-select-corpus', { detail: id, bubbles: true, composed: true }));
+    this.dispatchEvent(
+      new CustomEvent<OpenCorpusDetail>('pa-open-corpus', { detail: { id, replace }, bubbles: true, composed: true }),
+    );
   }
 
   private dataChanged(): void {
@@ -221,7 +230,7 @@ export class CorpusView extends LitElement {
               .selectedId=${this.corpusId}
               .deletingId=${this.deletingId}
               @pa-select-corpus=${(e: CustomEvent<string>) => {
-                e.stopPropagation(); // re-fired by select() with the active corpus saved
+                e.stopPropagation(); // becomes pa-open-corpus, with the active corpus saved
                 this.select(e.detail);
               }}
               @pa-delete-corpus=${(e: CustomEvent<string>) => this.deleteCorpus(e.detail)}

@@ -4,7 +4,8 @@ import '../../../src/app/app-shell';
 import type { AppShell } from '../../../src/app/app-shell';
 import { createDefaultServices } from '../../../src/app/default-services';
 import { openAppDb } from '../../../src/storage/db';
-import { readMiningSelection } from '../../../src/app/mining-selection';
+import { readMiningAuthors, readMiningSelection } from '../../../src/app/mining-selection';
+import { CorpusStore } from '../../../src/storage/corpus-store';
 import { deepActiveElement, deepQuery, deepQueryAll, freshDbName, text, waitFor, waitForEl } from './helpers';
 
 let shell: AppShell | undefined;
@@ -168,6 +169,11 @@ describe('Corpus stage', () => {
     dateTo.dispatchEvent(new Event('change', { bubbles: true }));
     await waitFor(() => text(deepQuery('[data-testid="match-count"]')) === '1 of 3 authors match', 5000, 'date filter');
     expect(readMiningSelection()?.filter).toEqual({ minPosts: 2, dateTo: '2003-12-31' });
+    // What the mining stage will read: the same authors, from the real store.
+    const store = new CorpusStore(dbName);
+    const mining = await readMiningAuthors(store);
+    await store.close();
+    expect(mining?.authors.map((a) => a.key)).toEqual(['1003']);
     clickButton('author-filter-form', /Clear filter/);
     await waitFor(() => text(deepQuery('[data-testid="match-count"]')) === '3 of 3 authors match', 5000, 'cleared');
     expect(readMiningSelection()?.filter).toEqual({});

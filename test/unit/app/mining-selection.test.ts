@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { AuthorSortKey, AuthorFilter } from '../../../src/contracts/corpus-store';
 import {
   forgetCorpus,
+  readMiningAuthors,
   loadAuthorFilter,
   readMiningSelection,
   sanitizeFilter,
@@ -71,5 +73,23 @@ describe('sanitizeFilter', () => {
   it('returns {} for non-objects', () => {
     expect(sanitizeFilter(null)).toEqual({});
     expect(sanitizeFilter('x')).toEqual({});
+  });
+});
+
+describe('readMiningAuthors', () => {
+  it('asks the store for the chosen corpus with its saved filter, sorted by key', async () => {
+    const s = memoryStorage();
+    const calls: unknown[] = [];
+    const store = {
+      listAuthors: async (corpusId: string, opts?: { sort?: AuthorSortKey; desc?: boolean; filter?: AuthorFilter }) => {
+        calls.push([corpusId, opts]);
+        return [];
+      },
+    };
+    expect(await readMiningAuthors(store, s)).toBeNull();
+    setActiveCorpus('c9', s);
+    saveAuthorFilter('c9', { minPosts: 10 }, s);
+    expect(await readMiningAuthors(store, s)).toEqual({ selection: { corpusId: 'c9', filter: { minPosts: 10 } }, authors: [] });
+    expect(calls).toEqual([['c9', { filter: { minPosts: 10 }, sort: 'key' }]]);
   });
 });
