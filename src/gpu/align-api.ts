@@ -1,0 +1,161 @@
+/**
+ * The compute API of the align worker (workers/align.worker.ts): runs the alignment methods of
+ * src/core/align/methods.ts, or one Sinkhorn solve, on the WebGPU pair kernel with the CPU as
+ * fallback. The same object works in-thread (tests call it directly) and behind comlink; the page
+ * reaches it through src/services/align-service.ts.
+ *
+ * One job at a time; cancel() is cooperative (the methods check the signal between iterations).
+ * Results are plain data (typed arrays, numbers, strings): they structured-clone across the worker
+ * boundary.
+ */
+import type { ProgressCallback } from '../contracts/progress';
+import { makeCloud, type WeightedCloud } from '../core/cloud';
+import { align, type AlignMethodName, type AlignOptions, type AlignResult } from '../core/align/methods';
+import { sinkhorn, type SinkhornOptions, type SinkhornResult } from '../core/align/sinkhorn';
+import { AppError } from '../core/errors';
+import { createPairKernelFactory, type FallbackEvent } from './backend';
+import { acquireGpu, errorText, type GpuAdapterSummary, type GpuLimits } from './device';
+import { sinkhornGpu } from './sinkhorn-gpu';
+
+/** A cloud as it crosses the worker boundary. */
+export interface CloudData {
+  points: Float32Array;
+  d: number;
+  /** Default uniform. */
+  weights?: Float64Array;
+}
+
+export type BackendPreference = 'gpu' | 'cpu';
+
+export interface AlignJob {
+  pool: CloudData;
+  reference: CloudData;
+  options: AlignOptions & { method?: AlignMethodName };
+  /** Default 'gpu' (falls back to the CPU when WebGPU is missing or lost). */
+  backend?: BackendPreference;
+}
+
+export interface SinkhornJob {
+  a: CloudData;
+  b: CloudData;
+  options: SinkhornOptions;
+  backend?: BackendPreference;
+  /**
+   * 'kernel' (default): the CPU Sinkhorn loop with the GPU log-sum-exp (potentials read back each
+   * half-step); 'device': the whole loop on the GPU (sinkhornGpu, one scalar read back per check).
+   */
+  loop?: 'kernel' | 'device';
+}
+
+/** What ran: the backend, each fallback with its reason, and the adapter. */
+export interface BackendReport {
+  requested: BackendPreference;
+  used: string;
+  fallbacks: Array<{ during: FallbackEvent['during']; name: string; message: string }>;
+  adapter: GpuAdapterSummary | undefined;
+}
+
+export interface AlignJobResult {
+  result: AlignResult;
+  backend: BackendReport;
+}
+
+export interface SinkhornJobResult {
+  result: SinkhornResult;
+  backend: BackendReport;
+}
+
+export interface GpuInfo {
+  available: boolean;
+  adapter: GpuAdapterSummary | undefined;
+  limits: GpuLimits | undefined;
+  /** Why not, when unavailable. */
+  reason: string | undefined;
+}
+
+export interface AlignApi {
+  align(job: AlignJob, onProgress?: ProgressCallback): Promise<AlignJobResult>;
+  sinkhorn(job: SinkhornJob, onProgress?: ProgressCallback): Promise<SinkhornJobResult>;
+  /** Cooperative cancel of the running job (no-op when none runs): it rejects with AbortError. */
+  cancel(): void;
+  /** Whether WebGPU works in this context, with the adapter and its limits. */
+  gpuInfo(): Promise<GpuInfo>;
+}
+
+export function createAlignApi(): AlignApi {
+  let running: AbortController | undefined;
+
+  async function exclusive<T>(what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (running) throw new AppError('InputError', `An alignment is already running; cancel it before starting ${what}.`);
+    const ac = new AbortController();
+    running = ac;
+    try {
+      return await run(ac.signal);
+    } finally {
+      running = undefined;
+    }
+  }
+
+  return {
+    align(job, onProgress) {
+      return exclusive('another alignment', async (signal) => {
+        const requested = job.backend ?? 'gpu';
+        const events: FallbackEvent[] = [];
+        const kernels = await createPairKernelFactory({ prefer: requested, onFallback: (e) => events.push(e) });
+        const pool = toCloud(job.pool, 'pool');
+        const reference = toCloud(job.reference, 'reference');
+        const result = await align(signal, pool, reference, job.options, kernels, onProgress);
+        return { result, backend: report(requested, kernels.backendUsed, events, kernels.adapter) };
+      });
+    },
+
+    sinkhorn(job, onProgress) {
+      return exclusive('a Sinkhorn solve', async (signal) => {
+        const requested = job.backend ?? 'gpu';
+        const a = toCloud(job.a, 'pool');
+        const b = toCloud(job.b, 'reference');
+        const events: FallbackEvent[] = [];
+        if (requested === 'gpu' && job.loop === 'device') {
+          const r = await sinkhornGpu(signal, a, b, job.options, { onFallback: (e) => events.push(e) }, onProgress);
+          const { backendUsed, fallback: _f, readbacks: _r, ...result } = r;
+          let adapter: GpuAdapterSummary | undefined;
+          try {
+            adapter = backendUsed === 'webgpu' ? (await acquireGpu()).adapter : undefined;
+          } catch {
+            adapter = undefined;
+          }
+          return { result, backend: report(requested, backendUsed, events, adapter) };
+        }
+        const kernels = await createPairKernelFactory({ prefer: requested, onFallback: (e) => events.push(e) });
+        const result = await sinkhorn(signal, a, b, job.options, kernels, onProgress);
+        return { result, backend: report(requested, kernels.backendUsed, events, kernels.adapter) };
+      });
+    },
+
+    cancel() {
+      running?.abort();
+    },
+
+    async gpuInfo() {
+      try {
+        const ctx = await acquireGpu();
+        return { available: true, adapter: ctx.adapter, limits: { ...ctx.limits }, reason: undefined };
+      } catch (e) {
+        return { available: false, adapter: undefined, limits: undefined, reason: errorText(e) };
+      }
+    },
+  };
+}
+
+function toCloud(c: CloudData, what: string): WeightedCloud {
+  return makeCloud(c.points, c.d, c.weights, what);
+}
+
+function report(requested: BackendPreference, used: string, events: FallbackEvent[], adapter: GpuAdapterSummary | undefined): BackendReport {
+  return {
+    requested,
+    used,
+    fallbacks: events.map((e) => ({ during: e.during, name: e.error.name, message: e.error.message })),
+    adapter,
+  };
+}
