@@ -142,7 +142,7 @@ export function isAlignMethod(name: string): name is AlignMethodName {
 }
 
 /** Runs `method` (default DEFAULT_METHOD) from the registry. */
-export function align(
+export async function align(
   signal: AbortSignal | undefined,
   pool: WeightedCloud,
   reference: WeightedCloud,

@@ -17,8 +17,8 @@
  * `align`) so that one isotropic h suits every trait.
  *
  * Trimming, as survey weighting tools do (Meta's `balance`: weight_trimming_mean_ratio /
- * weight_trimming_percentile): cap, renormalise, and for the mean-multiple cap iterate until no
- * weight exceeds k × mean after renormalising.
+ * weight_trimming_percentile): cap, renormalise; for the mean-multiple cap, the fixed point of
+ * "cap, renormalise, repeat" (no weight above k × mean after renormalising), computed exactly.
  */
 import { AppError, throwIfAborted } from '../errors';
 import type { WeightedCloud } from '../cloud';
@@ -37,8 +37,6 @@ export interface ImportanceOptions {
   bandwidth?: number | 'scott';
   /** Default { kind: 'mean-multiple', k: 20 } (Meta's balance default ratio). */
   trim?: WeightTrim;
-  /** Upper bound on trim/renormalise rounds (default 50). */
-  maxTrimIterations?: number;
 }
 
 export interface ImportanceResult {
@@ -53,7 +51,6 @@ export interface ImportanceResult {
   bandwidth: number;
   /** Weights that hit the cap. */
   trimmed: number;
-  trimIterations: number;
   /** Kish ESS of the final weights, design effect n/ESS, max/mean weight. */
   ess: number;
   designEffect: number;
@@ -128,7 +125,7 @@ export async function importanceWeights(
   for (let i = 0; i < n; i++) untrimmed[i] = untrimmed[i]! / sum;
   assertFinite(untrimmed, 'importance weights');
 
-  const t = trimWeights(untrimmed, options.trim ?? { kind: 'mean-multiple', k: 20 }, options.maxTrimIterations ?? 50);
+  const t = trimWeights(untrimmed, options.trim ?? { kind: 'mean-multiple', k: 20 });
   const summary = weightSummary(t.weights);
   return {
     weights: t.weights,
@@ -138,7 +135,6 @@ export async function importanceWeights(
     logQ,
     bandwidth: h,
     trimmed: t.trimmed,
-    trimIterations: t.iterations,
     ess: summary.ess,
     designEffect: summary.designEffect,
     maxOverMean: summary.maxOverMean,
@@ -147,10 +143,10 @@ export async function importanceWeights(
 }
 
 /** Caps and renormalises weights (input need not sum to 1; output does). Pure, input unchanged. */
-export function trimWeights(w: Float64Array, trim: WeightTrim, maxIterations = 50): { weights: Float64Array; trimmed: number; iterations: number } {
+export function trimWeights(w: Float64Array, trim: WeightTrim): { weights: Float64Array; trimmed: number } {
   const n = w.length;
   const out = normalised(w);
-  if (trim.kind === 'none') return { weights: out, trimmed: 0, iterations: 0 };
+  if (trim.kind === 'none') return { weights: out, trimmed: 0 };
   if (trim.kind === 'quantile') {
     if (!(trim.q > 0 && trim.q <= 1)) throw new AppError('InputError', `trim quantile must be in (0, 1], got ${trim.q}.`);
     const sorted = Float64Array.from(out).sort();
@@ -166,22 +162,27 @@ export function trimWeights(w: Float64Array, trim: WeightTrim, maxIterations = 5
       }
     }
     // One cap suffices: renormalising keeps capped weights tied at the top, so the order is kept.
-    return { weights: normalised(out), trimmed, iterations: 1 };
+    return { weights: normalised(out), trimmed };
   }
   if (!(trim.k >= 1)) throw new AppError('InputError', `trim multiple of the mean must be ≥ 1, got ${trim.k}.`);
+  // The limit of "cap at k × mean, renormalise, repeat" (balance iterates this), solved exactly:
+  // the t largest weights sit at the cap c = k/n and the rest are scaled by (1 − t·c)/Σ_rest, for
+  // the smallest t at which the (t+1)-th largest weight, scaled, no longer exceeds c.
   const cap = trim.k / n; // mean of normalised weights is 1/n
-  let iterations = 0;
-  let cur = out;
-  for (; iterations < maxIterations; iterations++) {
-    let over = false;
-    for (let i = 0; i < n; i++) if (cur[i]! > cap * (1 + 1e-12)) over = true;
-    if (!over) break;
-    for (let i = 0; i < n; i++) if (cur[i]! > cap) cur[i] = cap;
-    cur = normalised(cur);
+  const order = Array.from({ length: n }, (_, i) => i).sort((p, q) => out[q]! - out[p]!);
+  let rest = 1;
+  let t = 0;
+  for (; t < n; t++) {
+    const scale = (1 - t * cap) / rest;
+    if (out[order[t]!]! * scale <= cap) break;
+    rest -= out[order[t]!]!;
   }
-  let trimmed = 0;
-  for (let i = 0; i < n; i++) if (cur[i]! >= cap * (1 - 1e-9)) trimmed++;
-  return { weights: cur, trimmed, iterations };
+  if (t === n || 1 - t * cap <= 0) {
+    throw new AppError('InputError', `cannot cap weights at ${trim.k} × mean: too few positive weights; use a larger multiple.`);
+  }
+  const scale = (1 - t * cap) / rest;
+  for (let r = 0; r < n; r++) out[order[r]!] = r < t ? cap : out[order[r]!]! * scale;
+  return { weights: out, trimmed: t };
 }
 
 function normalised(w: Float64Array): Float64Array {

@@ -1,0 +1,28 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { NodeLsePool } from '../../../src/node/lse-pool';
+import { cpuKernelFactory, pooledKernelFactory } from '../../../src/core/align/cpu-kernel';
+import { sinkhorn } from '../../../src/core/align/sinkhorn';
+import { randomCloud } from './helpers';
+
+const pool = new NodeLsePool(2);
+afterAll(() => pool.close());
+
+describe('NodeLsePool (worker_threads)', () => {
+  it('gives bit-identical LSEs and Sinkhorn results to the single-threaded kernel', async () => {
+    const x = randomCloud(101, 5, 1);
+    const y = randomCloud(77, 5, 2, 0.5);
+    const f = pooledKernelFactory(pool);
+    expect(f.backend).toBe('cpu×2');
+    const kp = await f.create(x.points, y.points, 5);
+    const kc = await cpuKernelFactory().create(x.points, y.points, 5);
+    const alpha = Float64Array.from({ length: 77 }, (_, j) => Math.sin(j));
+    expect(Array.from(await kp.rowLse(alpha, 0.8))).toEqual(Array.from(await kc.rowLse(alpha, 0.8)));
+    const beta = Float64Array.from({ length: 101 }, (_, i) => Math.cos(i));
+    expect(Array.from(await kp.colLse(beta, 0.8))).toEqual(Array.from(await kc.colLse(beta, 0.8)));
+    kp.dispose();
+    const a = await sinkhorn(undefined, x, y, { tol: 1e-6 }, f);
+    const b = await sinkhorn(undefined, x, y, { tol: 1e-6 }, cpuKernelFactory());
+    expect(a.iterations).toBe(b.iterations);
+    expect(Array.from(a.f)).toEqual(Array.from(b.f));
+  });
+});
