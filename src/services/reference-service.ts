@@ -163,3 +163,16 @@ function asAppError(e: unknown): AppError {
   const message = e instanceof Error ? e.message : String(e);
   return new AppError('StorageError', `The reference import failed: ${message}. Try again; reload the page if it repeats.`);
 }
+
+/**
+ * The real pair the reference views need: reads through ReferenceStore and writes through the
+ * worker. Both point at `dbName` when given (tests use a fresh database).
+ */
+export async function createReferenceServices(options: { dbName?: string } = {}): Promise<{ store: import('../storage/reference-store').ReferenceStore; importer: ReferenceService }> {
+  // Loaded lazily so idb stays out of the first chunk, as default-services does for corpora.
+  const { ReferenceStore } = await import('../storage/reference-store');
+  return {
+    store: new ReferenceStore(options.dbName),
+    importer: new ReferenceService(options.dbName === undefined ? {} : { dbName: options.dbName }),
+  };
+}
