@@ -13,8 +13,9 @@ import { stageStatuses, type StageStatus } from './stage-status';
 import { readMiningSelection } from './mining-selection';
 import { controls, tokens } from './tokens';
 import { DATA_CHANGED } from './events';
+import { STAGE_VIEWS } from './stage-views';
+import { referenceServicesContext } from '../components/reference-manager/context';
 import type { CorpusInfo } from '../contracts/corpus-store';
-import type { OpenCorpusDetail } from '../components/corpus-view/corpus-view';
 import { probeCapabilities } from '../components/capability-panel/probe';
 import '../components/capability-panel/capability-panel';
 import './stage-placeholder';
@@ -45,6 +46,7 @@ export class AppShell extends LitElement {
   private readonly importProvider = new ContextProvider(this, { context: importServiceContext });
   private readonly quotaProvider = new ContextProvider(this, { context: quotaContext });
   private readonly capsProvider = new ContextProvider(this, { context: capabilitiesContext });
+  private readonly referencesProvider = new ContextProvider(this, { context: referenceServicesContext });
   private focusTitleAfterRender = false;
 
   static override styles = [
@@ -265,6 +267,7 @@ export class AppShell extends LitElement {
       this.storeProvider.setValue(this.services.store);
       this.importProvider.setValue(this.services.importer);
       this.quotaProvider.setValue(this.services.quota);
+      this.referencesProvider.setValue(this.services.references);
       void this.refreshFacts();
     }
     if (changed.has('route')) void this.ensureView(this.route.stage);
@@ -289,7 +292,7 @@ export class AppShell extends LitElement {
   /** Stage views are separate chunks, loaded the first time their stage is shown. */
   private async ensureView(stage: StageId): Promise<void> {
     if (this.viewsLoaded.has(stage)) return;
-    if (stage === 'corpus') await import('../components/corpus-view/corpus-view');
+    await STAGE_VIEWS[stage]?.load();
     this.viewsLoaded = new Set([...this.viewsLoaded, stage]);
   }
 
@@ -382,13 +385,10 @@ export class AppShell extends LitElement {
   }
 
   private renderStage(route: Route, status: StageStatus) {
-    if (route.stage === 'corpus') {
-      if (!this.viewsLoaded.has('corpus')) return html`<p role="status" class="muted">Loading…</p>`;
-      return html`<corpus-view
-        .corpusId=${route.params[0] ?? null}
-        @pa-open-corpus=${(e: CustomEvent<OpenCorpusDetail>) =>
-          this.navigate({ stage: 'corpus', params: e.detail.id ? [e.detail.id] : [] }, e.detail.replace)}
-      ></corpus-view>`;
+    const view = STAGE_VIEWS[route.stage];
+    if (view) {
+      if (!this.viewsLoaded.has(route.stage)) return html`<p role="status" class="muted">Loading…</p>`;
+      return view.render({ route, status, navigate: (r, replace) => this.navigate(r, replace) });
     }
     return html`<stage-placeholder .stage=${route.stage} .status=${status}></stage-placeholder>`;
   }

@@ -1,6 +1,7 @@
 import { CorpusStore } from '../storage/corpus-store';
 import { estimateStorage, isPersisted, requestPersistence } from '../storage/quota';
 import { ImportService } from '../services/import-service';
+import { createReferenceServices } from '../services/reference-service';
 import type { AppServices, QuotaApi } from './services';
 
 /**
@@ -33,5 +34,12 @@ export async function createDefaultServices(options: ServiceOptions = {}): Promi
       console.warn('Cleaning up an interrupted import failed', e);
     }
   }
-  return { store, importer, quota: quotaService };
+  let references: AppServices['references'];
+  try {
+    references = await createReferenceServices(options.dbName === undefined ? {} : { dbName: options.dbName });
+  } catch (e) {
+    // The corpus stage works without references; the views that need them say they are missing.
+    console.warn('Reference services could not be created', e);
+  }
+  return { store, importer, quota: quotaService, ...(references ? { references } : {}) };
 }

@@ -11,6 +11,7 @@ import type {
 import type { CorpusFormat, CorpusSource } from '../contracts/corpus';
 import type { ProgressCallback } from '../contracts/progress';
 import type { Capabilities } from '../components/capability-panel/probe';
+import type { ReferenceServices } from '../components/reference-manager/context';
 
 /**
  * The services the UI talks to, as interfaces: components receive them through @lit/context and
@@ -63,6 +64,8 @@ export interface AppServices {
   store: CorpusStoreApi;
   importer: ImportServiceApi;
   quota: QuotaApi;
+  /** Human reference data sets (src/components/reference-manager/context.ts); absent when unavailable. */
+  references?: ReferenceServices;
 }
 
 /** What the shell probed of this device (WebGPU adapter, workers, IndexedDB); undefined until known. */

@@ -3,6 +3,9 @@ import { userEvent } from '@vitest/browser/context';
 import '../../../src/app/app-shell';
 import type { AppShell } from '../../../src/app/app-shell';
 import { createDefaultServices } from '../../../src/app/default-services';
+import { ContextEvent, type Context } from '@lit/context';
+import { capabilitiesContext, importServiceContext, quotaContext, storeContext } from '../../../src/app/services';
+import { referenceServicesContext } from '../../../src/components/reference-manager/context';
 import { deepActiveElement, deepQuery, deepQueryAll, freshDbName, text, waitFor, waitForEl } from './helpers';
 
 let shell: AppShell | undefined;
@@ -78,6 +81,29 @@ describe('<app-shell>', () => {
     await waitFor(() => text(deepQuery('main h1')) === 'Results', 5000, 'Results view');
     await el.updateComplete;
     expect(deepQuery('nav a[data-stage="results"]')?.getAttribute('aria-current')).toBe('page');
+  });
+});
+
+describe('service providers', () => {
+  it('provides the corpus store, import service, quota and reference services through @lit/context', async () => {
+    const el = await mount();
+    const child = document.createElement('div');
+    el.append(child); // a descendant asks, as a consuming element would
+    const ask = <V,>(context: Context<unknown, V>) =>
+      new Promise<V>((resolve) => child.dispatchEvent(new ContextEvent(context, child, (v) => resolve(v))));
+    const store = await ask(storeContext);
+    expect(await store?.listCorpora()).toEqual([]);
+    expect(await ask(importServiceContext)).toBe(el.services?.importer);
+    expect(await ask(quotaContext)).toBe(el.services?.quota);
+    const refs = await ask(referenceServicesContext);
+    expect(refs?.store).toBeTruthy();
+    expect(refs?.importer).toBeTruthy();
+    const caps = await waitFor(() => {
+      let v: { gpu: { available: boolean } } | undefined;
+      child.dispatchEvent(new ContextEvent(capabilitiesContext, child, (c) => (v = c)));
+      return v;
+    }, 10_000, 'capabilities');
+    expect(caps.gpu.available).toBe(true);
   });
 });
 

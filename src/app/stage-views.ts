@@ -1,0 +1,32 @@
+import { html, type TemplateResult } from 'lit';
+import type { Route, StageId } from './routes';
+import type { StageStatus } from './stage-status';
+import type { OpenCorpusDetail } from '../components/corpus-view/corpus-view';
+
+/**
+ * Which element shows each built stage. Adding a stage view = one entry here: `load` imports the
+ * element's module (a separate chunk, fetched the first time the stage is opened) and `render`
+ * returns its template. Stages without an entry show <stage-placeholder>.
+ */
+export interface StageViewContext {
+  route: Route;
+  status: StageStatus;
+  /** Moves to another route; `replace` swaps the history entry instead of adding one. */
+  navigate(route: Route, replace?: boolean): void;
+}
+
+export interface StageView {
+  load(): Promise<unknown>;
+  render(ctx: StageViewContext): TemplateResult;
+}
+
+export const STAGE_VIEWS: Partial<Record<StageId, StageView>> = {
+  corpus: {
+    load: () => import('../components/corpus-view/corpus-view'),
+    render: ({ route, navigate }) => html`<corpus-view
+      .corpusId=${route.params[0] ?? null}
+      @pa-open-corpus=${(e: CustomEvent<OpenCorpusDetail>) =>
+        navigate({ stage: 'corpus', params: e.detail.id ? [e.detail.id] : [] }, e.detail.replace)}
+    ></corpus-view>`,
+  },
+};
