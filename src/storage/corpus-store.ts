@@ -81,7 +81,7 @@ export async function getPosts(db: AppDb, corpusId: string, authorKey: string): 
   }
 }
 
-/** Post pages deleted per readwrite transaction (≤ 32 MB of text); keeps each transaction short. */
+/** Post pages deleted per readwrite transaction (≤ 16 Mi chars of text); keeps each transaction short. */
 const DELETE_CHUNK = 1000;
 
 /**

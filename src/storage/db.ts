@@ -28,9 +28,9 @@ export interface PostRow {
 }
 
 /**
- * Consecutive posts of one author (up to 64 posts / 32 Ki chars of text), stored under the key
+ * Consecutive posts of one author (up to 64 posts / 16 Ki chars of text), stored under the key
  * [corpusId, author, seq of its first post]; post i of the page has seq = first + i. Pages instead
- * of one record per post: the full blog corpus is ~30k records instead of 681k, which measured
+ * of one record per post: the full blog corpus is ~60k records instead of 681k, which measured
  * 2-3x less CPU in the renderer and the browser's IndexedDB backend (bench/import.bench.ts).
  */
 export type PostPage = PostRow[];

@@ -14,7 +14,11 @@ import type { AppDb, PostKey, PostPage } from './db';
 export interface PostWriterOptions {
   /** Posts per page at most (default 64). */
   maxPagePosts?: number;
-  /** Text per page at most, in UTF-16 code units (default 32 Ki; a lone longer post gets its own page). */
+  /**
+   * Text per page at most, in UTF-16 code units (default 16 Ki; a lone longer post gets its own
+   * page). Keeps a page's serialized value under 64 KB even for two-byte text: Chromium moves larger
+   * IndexedDB values out into blob files, which is slower to write and read.
+   */
   maxPageChars?: number;
   /** Flush after this many buffered posts (default 5000). */
   maxBatchPosts?: number;
@@ -70,7 +74,7 @@ export class PostWriter {
     private readonly options: PostWriterOptions = {},
   ) {
     this.maxPagePosts = options.maxPagePosts ?? 64;
-    this.maxPageChars = options.maxPageChars ?? 32 * 1024;
+    this.maxPageChars = options.maxPageChars ?? 16 * 1024;
     this.maxBatchPosts = options.maxBatchPosts ?? 5000;
     this.maxBatchChars = options.maxBatchChars ?? 4 * 1024 * 1024;
     this.maxInFlight = options.maxInFlight ?? 2;
