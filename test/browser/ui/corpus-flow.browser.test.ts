@@ -111,6 +111,15 @@ describe('Corpus stage', () => {
     expect(text(done)).toMatch(new RegExp(`posts by ${index.files.length} authors`));
     expect(text(deepQuery('[data-testid="corpus-authors"]'))).toBe(String(index.files.length));
     expect(text(deepQuery('corpus-list td.name'))).toBe('Demo corpus (synthetic blogs)');
+    // The skip report lists file, line and reason of each skipped record (the demo has a few on purpose).
+    const skipped = Number(text(deepQuery('corpus-list tr[data-corpus-id] td:nth-child(8)')));
+    if (skipped > 0) {
+      expect(text(deepQuery('skip-report summary'))).toMatch(new RegExp(`^${skipped} record`));
+      const cells = deepQueryAll('skip-report tbody tr:first-child td').map((td) => text(td));
+      expect(cells[0]).toMatch(/\.xml$/);
+      expect(Number(cells[1])).toBeGreaterThan(0);
+      expect(cells[2]!.length).toBeGreaterThan(3);
+    }
     await waitFor(() => text(deepQuery('[data-testid="match-count"]')) === `${index.files.length} of ${index.files.length} authors match`, 10_000, 'count');
     await waitFor(() => authorRows().length > 5, 10_000, 'rows');
     expect(await storeCounts()).toMatchObject({ corpora: 1, authors: index.files.length });
