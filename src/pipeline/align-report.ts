@@ -10,6 +10,7 @@ import { subsetCloud, type WeightedCloud } from '../core/cloud';
 import { TRAITS, TRAIT_LABELS, type Trait } from '../core/traits';
 import type { AlignDiagnostics, AlignRunResult } from './align-stage';
 import type { LoadedPool } from './align-inputs';
+import type { BackendReport } from './align-runner';
 
 export interface MetricRow {
   id: string;
@@ -150,4 +151,44 @@ export function selectedCsv(pool: LoadedPool, selected: ArrayLike<number>): stri
 /** Float32 trait scores printed without float noise (3.7 rather than 3.700000047683716). */
 function round4(v: number): number {
   return Math.round(v * 1e4) / 1e4;
+}
+
+/** A metric value with 3 significant digits ("0.0173", "1.25", "412"); "—" when absent. */
+export function formatMetric(v: number | undefined): string {
+  if (v === undefined || !Number.isFinite(v)) return '—';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  const s = a >= 1000 ? Math.round(v).toString() : a >= 1e-3 ? Number(v.toPrecision(3)).toString() : v.toExponential(2);
+  return s.replace(/^-/, '−'); // typographic minus for the sign only
+}
+
+/** A relative reduction as a signed percentage: 0.72 → "−72%" (error went down), −0.1 → "+10%". */
+export function formatReduction(r: number | undefined): string {
+  if (r === undefined || !Number.isFinite(r)) return '—';
+  const pct = Math.round(r * 100);
+  if (pct === 0) return '0%';
+  return pct > 0 ? `−${pct}%` : `+${-pct}%`;
+}
+
+/**
+ * One line saying what ran the pair kernels: "WebGPU — google swiftshader (software adapter)",
+ * "CPU — no WebGPU adapter: …", "CPU — requested", or why no kernel was needed.
+ */
+export function backendText(b: BackendReport): string {
+  const a = b.adapter;
+  const adapter = a ? [a.vendor, a.architecture, a.device, a.description].filter((s) => s !== '').join(' ') || 'unnamed adapter' : 'adapter unknown';
+  const soft = a?.software ? ' (software adapter: correct, not fast)' : '';
+  const why = b.fallbacks.map((f) => `${f.during}: ${f.message}`).join('; ');
+  switch (b.used) {
+    case 'webgpu':
+      return `WebGPU — ${adapter}${soft}`;
+    case 'webgpu+cpu':
+      return `WebGPU, then CPU — the GPU failed mid-run (${why || 'no reason given'})`;
+    case 'cpu':
+      return b.requested === 'cpu' ? 'CPU — requested' : `CPU — ${why || 'WebGPU was not used'}`;
+    case 'none':
+      return 'CPU — this method needs no pair kernel (matching runs on the CPU)';
+    default:
+      return b.used;
+  }
 }

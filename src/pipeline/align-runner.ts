@@ -1,12 +1,15 @@
 /**
  * The seam between the Align stage and whatever runs the method registry: in the app the compute
- * worker (src/services/align-service.ts, WebGPU with CPU fallback), in Node tests the same core
+ * worker (src/services/align-service.ts: WebGPU with CPU fallback), in Node tests the same core
  * `align()` in this thread. One interface, two implementations: the stage never knows which it has.
  */
-import { align, type AlignMethodName, type AlignOptions, type AlignResult } from '../core/align/methods';
+import { align, type AlignMethodName, type AlignOptions } from '../core/align/methods';
 import type { PairKernelFactory } from '../core/align/kernel';
 import type { WeightedCloud } from '../core/cloud';
 import type { ProgressCallback } from '../contracts/progress';
+import type { AlignJob, AlignJobResult, BackendReport } from '../gpu/align-api';
+
+export type { BackendReport };
 
 export interface AlignRunRequest {
   pool: WeightedCloud;
@@ -16,31 +19,32 @@ export interface AlignRunRequest {
   prefer?: 'gpu' | 'cpu';
 }
 
-/** The adapter that ran the pair kernels, as the manifest and the UI show it. */
-export interface AdapterReport {
-  vendor: string;
-  architecture: string;
-  device: string;
-  description: string;
-  software: boolean;
-}
-
-export interface BackendReport {
-  /** 'webgpu', 'cpu', 'webgpu+cpu' (part fell back) or 'none' (the method used no pair kernel). */
-  used: string;
-  adapter: AdapterReport | undefined;
-  /** One line per fallback to the CPU: what failed and why. Empty when none. */
-  fallbackReasons: string[];
-}
-
-export interface AlignRunOutput {
-  result: AlignResult;
-  backend: BackendReport;
-}
+/** `backend.used` is 'webgpu', 'cpu', 'webgpu+cpu' (part fell back) or 'none' (no pair kernel ran). */
+export type AlignRunOutput = AlignJobResult;
 
 export interface AlignRunner {
   /** Rejects with AppError('AbortError') once `signal` fires; any other failure keeps its AppError name. */
   run(req: AlignRunRequest, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<AlignRunOutput>;
+}
+
+/** What the stage needs of src/services/align-service.ts (structural, so tests can fake it). */
+export interface AlignServiceLike {
+  align(job: AlignJob, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<AlignJobResult>;
+}
+
+/** The runner over the compute worker's service. */
+export function serviceAlignRunner(service: AlignServiceLike): AlignRunner {
+  return {
+    run(req, onProgress, signal) {
+      const job: AlignJob = {
+        pool: { points: req.pool.points, d: req.pool.d, weights: req.pool.weights },
+        reference: { points: req.reference.points, d: req.reference.d, weights: req.reference.weights },
+        options: req.options,
+        backend: req.prefer ?? 'gpu',
+      };
+      return service.align(job, onProgress, signal);
+    },
+  };
 }
 
 /**
@@ -60,7 +64,7 @@ export function inThreadAlignRunner(kernels: PairKernelFactory): AlignRunner {
         },
       };
       const result = await align(signal, req.pool, req.reference, req.options, counting, onProgress);
-      return { result, backend: { used: used ? kernels.backend : 'none', adapter: undefined, fallbackReasons: [] } };
+      return { result, backend: { requested: req.prefer ?? 'gpu', used: used ? kernels.backend : 'none', fallbacks: [], adapter: undefined } };
     },
   };
 }

@@ -4,8 +4,8 @@
  * judge the selection against the reference beside its baselines — the raw pool, a seeded random
  * subset of the same size — and the sampling floor, and write a run manifest.
  *
- * Diagnostics are computed in the units the method worked in: reference SDs when `standardize`
- * (the default, as in the core), the clouds' own units otherwise.
+ * Diagnostics are always computed in the reference's standardised units, whatever `standardize`
+ * says, so errors read as "reference SDs" — as the CLI twin (src/cli/align.ts) reports them.
  */
 import { DEFAULT_METHOD, type AlignMethodName, type AlignOptions, type AlignResult } from '../core/align/methods';
 import { diagnose, randomSubset, samplingFloor, selectedCloud, type Diagnostics } from '../core/align/diagnostics';
@@ -42,7 +42,7 @@ export interface AlignDiagnostics {
   selected: Diagnostics;
   /** A same-size subsample of the reference against the rest; undefined when K ≥ reference size. */
   floor: Diagnostics | undefined;
-  /** 'reference SD' when standardised, else 'trait score'. */
+  /** Always 'reference SD' (see the module comment). */
   unit: string;
 }
 
@@ -93,7 +93,7 @@ export async function runAlignStage(
 
   const t2 = now();
   const randomIndices = randomSubset(pool.cloud, K, seed);
-  const diagnostics = await diagnoseRun(signal, pool.cloud, reference.cloud, out.result.selected, randomIndices, seed, out.result.standardized, (text, done) =>
+  const diagnostics = await diagnoseRun(signal, pool.cloud, reference.cloud, out.result.selected, randomIndices, seed, (text, done) =>
     report('diagnostics', text, done, 4),
   );
   timings.diagnostics = now() - t2;
@@ -125,16 +125,11 @@ export async function diagnoseRun(
   selected: ArrayLike<number>,
   randomIndices: ArrayLike<number>,
   seed: number,
-  standardized: boolean,
   onStep?: (text: string, done: number) => void,
 ): Promise<AlignDiagnostics> {
-  let pool = poolIn;
-  let reference = referenceIn;
-  if (standardized) {
-    const z = standardizerOf(referenceIn);
-    pool = applyStandardizer(poolIn, z);
-    reference = applyStandardizer(referenceIn, z);
-  }
+  const z = standardizerOf(referenceIn);
+  const pool = applyStandardizer(poolIn, z);
+  const reference = applyStandardizer(referenceIn, z);
   const opts = { seed };
   const step = async <T>(text: string, done: number, work: () => T): Promise<T> => {
     onStep?.(text, done);
@@ -146,7 +141,7 @@ export async function diagnoseRun(
   const rnd = await step('Diagnostics: random subset', 1, () => diagnose(selectedCloud(pool, randomIndices), reference, opts));
   const after = await step('Diagnostics: selected set', 2, () => diagnose(selectedCloud(pool, selected), reference, opts));
   const floor = await step('Diagnostics: sampling floor', 3, () => (selected.length < reference.n ? samplingFloor(reference, selected.length, seed, opts) : undefined));
-  return { pool: before, random: rnd, selected: after, floor, unit: standardized ? 'reference SD' : 'trait score' };
+  return { pool: before, random: rnd, selected: after, floor, unit: 'reference SD' };
 }
 
 function yieldToEventLoop(): Promise<void> {

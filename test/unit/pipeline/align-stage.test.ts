@@ -131,3 +131,35 @@ describe('report helpers', () => {
     expect(makeCloud([1, 2], 1).n).toBe(2);
   });
 });
+
+describe('formatting', () => {
+  it('formats metrics and reductions', async () => {
+    const { formatMetric, formatReduction } = await import('../../../src/pipeline/align-report');
+    expect(formatMetric(0.017312)).toBe('0.0173');
+    expect(formatMetric(-0.5)).toBe('−0.5');
+    expect(formatMetric(1234.5)).toBe('1235');
+    expect(formatMetric(2e-5)).toBe('2.00e-5');
+    expect(formatMetric(undefined)).toBe('—');
+    expect(formatReduction(0.724)).toBe('−72%');
+    expect(formatReduction(-0.1)).toBe('+10%');
+    expect(formatReduction(undefined)).toBe('—');
+  });
+});
+
+describe('alignRequestOf', () => {
+  it('defaults give the core default method and no sinkhorn overrides', async () => {
+    const { alignRequestOf, DEFAULT_FORM } = await import('../../../src/pipeline/align-request');
+    const { DEFAULT_METHOD } = await import('../../../src/core/align/methods');
+    const r = alignRequestOf(DEFAULT_FORM);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.input.options).toEqual({ method: DEFAULT_METHOD, size: 300, seed: 1, standardize: true });
+    expect(r.input.reference).toEqual({ kind: 'builtin', entryId: 'global', n: 2000, seed: 1 });
+    const bad = alignRequestOf({ ...DEFAULT_FORM, size: '0', tol: '-1', pool: 'file' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.problems.map((p) => p.field).sort()).toEqual(['poolFile', 'size', 'tol']);
+    const adv = alignRequestOf({ ...DEFAULT_FORM, tol: '1e-3', epsScaling: false, preferCpu: true, reference: 'stored', storedId: 'r1', storedCountries: 'jp, kr' });
+    expect(adv.ok && adv.input.options).toMatchObject({ sinkhorn: { tol: 1e-3, epsScaling: false }, prefer: 'cpu' });
+    expect(adv.ok && adv.input.reference).toEqual({ kind: 'stored', id: 'r1', countries: ['JP', 'KR'] });
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * The Align form's raw values (strings, as inputs hold them) → a checked AlignStageInput, or the
+ * list of fields to fix. Empty optional fields mean "the core's default", so the app and the CLI
+ * share one set of defaults (src/core/align/methods.ts, sinkhorn.ts).
+ */
+import { DEFAULT_METHOD, isAlignMethod, type AlignMethodName, type AlignOptions } from '../core/align/methods';
+import type { AlignStageInput } from './align-stage';
+import type { PoolInput, ReferenceInput } from './align-inputs';
+
+export interface AlignFormValues {
+  pool: 'demo' | 'file';
+  poolFile: File | undefined;
+  reference: 'builtin' | 'stored';
+  builtinId: string;
+  builtinN: string;
+  builtinSeed: string;
+  storedId: string;
+  /** Comma- or space-separated ISO codes; empty = all rows. */
+  storedCountries: string;
+  method: string;
+  size: string;
+  seed: string;
+  epsilon: string;
+  tol: string;
+  maxIter: string;
+  epsScaling: boolean;
+  standardize: boolean;
+  preferCpu: boolean;
+}
+
+/** [ours] K = 300 as in METHOD.md's measurement; the built-in sample's n = 2,000, seeds 1. */
+export const DEFAULT_FORM: AlignFormValues = {
+  pool: 'demo',
+  poolFile: undefined,
+  reference: 'builtin',
+  builtinId: 'global',
+  builtinN: '2000',
+  builtinSeed: '1',
+  storedId: '',
+  storedCountries: '',
+  method: DEFAULT_METHOD,
+  size: '300',
+  seed: '1',
+  epsilon: '',
+  tol: '',
+  maxIter: '',
+  epsScaling: true,
+  standardize: true,
+  preferCpu: false,
+};
+
+export interface FieldProblem {
+  field: keyof AlignFormValues;
+  message: string;
+}
+
+export type AlignRequestCheck = { ok: true; input: AlignStageInput } | { ok: false; problems: FieldProblem[] };
+
+export function alignRequestOf(v: AlignFormValues): AlignRequestCheck {
+  const problems: FieldProblem[] = [];
+  const int = (field: keyof AlignFormValues, raw: string, min: number, what: string): number => {
+    const n = Number(raw.trim());
+    if (raw.trim() === '' || !Number.isInteger(n) || n < min) problems.push({ field, message: `${what} must be a whole number ≥ ${min}.` });
+    return n;
+  };
+  const optionalPositive = (field: keyof AlignFormValues, raw: string, what: string, integer = false): number | undefined => {
+    if (raw.trim() === '') return undefined;
+    const n = Number(raw.trim());
+    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+      problems.push({ field, message: `${what} must be a positive ${integer ? 'whole ' : ''}number, or empty for the default.` });
+    }
+    return n;
+  };
+
+  let pool: PoolInput = { kind: 'demo' };
+  if (v.pool === 'file') {
+    const f = v.poolFile;
+    if (!f) problems.push({ field: 'poolFile', message: 'Choose a persona file (CSV with trait columns, or persona JSONL).' });
+    else pool = { kind: /\.jsonl?$/i.test(f.name) ? 'jsonl' : 'csv', name: f.name, data: f };
+  }
+  let reference: ReferenceInput;
+  if (v.reference === 'builtin') {
+    reference = { kind: 'builtin', entryId: v.builtinId, n: int('builtinN', v.builtinN, 2, 'Reference sample size'), seed: int('builtinSeed', v.builtinSeed, 0, 'Reference seed') };
+  } else {
+    if (v.storedId === '') problems.push({ field: 'storedId', message: 'Choose a stored reference, or use the built-in one.' });
+    const countries = v.storedCountries.split(/[\s,;]+/).map((c) => c.trim().toUpperCase()).filter((c) => c !== '');
+    reference = { kind: 'stored', id: v.storedId, ...(countries.length > 0 ? { countries } : {}) };
+  }
+  let method: AlignMethodName = DEFAULT_METHOD;
+  if (isAlignMethod(v.method)) method = v.method;
+  else problems.push({ field: 'method', message: `Unknown method "${v.method}".` });
+  const size = int('size', v.size, 1, 'Set size K');
+  const seed = int('seed', v.seed, 0, 'Seed');
+  const epsilon = optionalPositive('epsilon', v.epsilon, 'ε');
+  const tol = optionalPositive('tol', v.tol, 'Tolerance');
+  const maxIter = optionalPositive('maxIter', v.maxIter, 'Max iterations', true);
+  if (problems.length > 0) return { ok: false, problems };
+
+  // Only the keys the user set travel: unset ones take the core's defaults and the manifest shows that.
+  const sinkhorn: NonNullable<AlignOptions['sinkhorn']> = {};
+  if (epsilon !== undefined) sinkhorn.epsilon = epsilon;
+  if (tol !== undefined) sinkhorn.tol = tol;
+  if (maxIter !== undefined) sinkhorn.maxIter = maxIter;
+  if (!v.epsScaling) sinkhorn.epsScaling = false;
+  return {
+    ok: true,
+    input: {
+      pool,
+      reference,
+      options: {
+        method,
+        size,
+        seed,
+        standardize: v.standardize,
+        ...(Object.keys(sinkhorn).length > 0 ? { sinkhorn } : {}),
+        ...(v.preferCpu ? { prefer: 'cpu' as const } : {}),
+      },
+    },
+  };
+}
