@@ -133,6 +133,8 @@ export interface FfmImportRequest {
   file: File;
   name?: string;
   filters?: FfmFilterOptions;
+  /** Compute the file's SHA-256 while streaming (default true; roughly doubles the import time). */
+  hash?: boolean;
 }
 
 export interface CsvImportRequest {

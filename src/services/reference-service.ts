@@ -57,6 +57,7 @@ export class ReferenceService implements ReferenceImporterApi {
     const plain: FfmImportRequest = { file: req.file };
     if (req.name !== undefined) plain.name = req.name;
     if (req.filters !== undefined) plain.filters = JSON.parse(JSON.stringify(req.filters)) as FfmImportRequest['filters'];
+    if (req.hash !== undefined) plain.hash = req.hash;
     return this.call(signal, (api, cb) => api.importFfm(plain, cb), onProgress);
   }
 

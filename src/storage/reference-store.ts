@@ -60,12 +60,17 @@ export async function saveReference(db: AppDb, info: ReferenceInfo, data: Refere
     }
   };
   signal?.addEventListener('abort', onAbort, { once: true });
+  const pending: Promise<unknown>[] = [];
   try {
-    // Requests' own rejections are reported by tx.done; catch them so none is unhandled.
-    void tx.objectStore('referenceData').put(data, info.id).catch(() => {});
-    void tx.objectStore('references').put(info).catch(() => {});
-    await tx.done;
+    pending.push(tx.done);
+    pending.push(tx.objectStore('referenceData').put(data, info.id));
+    pending.push(tx.objectStore('references').put(info));
+    await Promise.all(pending);
   } catch (e) {
+    // A put may throw synchronously (quota): the requests already made must not reject unhandled.
+    for (const p of pending) p.catch(() => {});
+    // Whatever failed (a put that threw, quota, cancel), make sure neither value is committed.
+    onAbort();
     if (signal?.aborted) throw new AppError('AbortError', 'Cancelled; nothing was stored.');
     throw e;
   } finally {

@@ -112,7 +112,7 @@ export class ReferenceImportForm extends LitElement {
       this.error = e instanceof Error ? e.message : String(e);
       return;
     }
-    const request: FfmImportRequest = { file: this.ffmFile, filters };
+    const request: FfmImportRequest = { file: this.ffmFile, filters, hash: this.renderRoot.querySelector<HTMLInputElement>('#ffm-hash')?.checked ?? true };
     const name = this.nameOf('ffm-name');
     if (name) request.name = name;
     this.send({ kind: 'ffm', request });
@@ -168,6 +168,12 @@ export class ReferenceImportForm extends LitElement {
           <div class="row">
             <label for="ffm-name">Name (optional)</label>
             <input type="text" id="ffm-name" placeholder="file name and region" ?disabled=${this.disabled} />
+          </div>
+          <div class="row">
+            <label
+              ><input type="checkbox" id="ffm-hash" checked ?disabled=${this.disabled} />
+              Record the file's SHA-256 (provenance; takes about as long again as the import)</label
+            >
           </div>
           <reference-filter-form ?disabled=${this.disabled}></reference-filter-form>
           <button type="button" class="primary" id="ffm-import" ?disabled=${this.disabled || !this.ffmFile} @click=${this.startFfm}>Import IPIP-FFM file</button>

@@ -221,6 +221,44 @@ describe('IPIP-FFM import through the worker', () => {
   });
 });
 
+describe('full disk and failed writes', () => {
+  /** Makes IDBObjectStore.put throw QuotaExceededError for one store while `fn` runs (page only). */
+  async function withFullStore<T>(storeName: string, fn: () => Promise<T>): Promise<T> {
+    const original = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      if (this.name === storeName) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return original.apply(this, args);
+    };
+    try {
+      return await fn();
+    } finally {
+      IDBObjectStore.prototype.put = original;
+    }
+  }
+
+  for (const storeName of ['referenceData', 'references']) {
+    test(`QuotaExceededError on the ${storeName} put → QuotaError saying what to do, nothing half-written`, async () => {
+      const dbName = freshDbName();
+      const db = await openAppDb(dbName);
+      dbs.push(db);
+      const api = createReferenceImportApi({ dbName });
+      await api.createBuiltinSample({ builtinId: 'global', n: 10, seed: 1 }, await (await fetch('/reference/builtin-reference.json')).json(), () => {});
+      const before = await dump(db);
+      const err = await withFullStore(storeName, () => rejection(api.importFfm({ file: ffmFile(100, { seed: 2 }) }, () => {})));
+      expect(err.name).toBe('QuotaError');
+      expect(err.message).toMatch(/Browser storage is full.*Free space.*nothing was stored/);
+      expect(await dump(db)).toEqual(before);
+    });
+  }
+
+  test('hash: false skips the SHA-256 and says so', async () => {
+    const { service } = await setup();
+    const info = await service.importFfm({ file: ffmFile(40, { seed: 1 }), hash: false });
+    expect(info.source.kind === 'file' && info.source.sha256).toBeNull();
+    expect(info.notes.join(' ')).toMatch(/SHA-256 not computed/);
+  });
+});
+
 describe('loadReferenceCloud', () => {
   test('subsets by country list and renormalises weights', async () => {
     const { service, db } = await setup();
