@@ -66,6 +66,8 @@ export interface LlmModelInfo {
   supportsJsonSchema: boolean;
   /** True when the backend reuses a prefilled prefix across calls (KV cache). */
   supportsPrefixReuse: boolean;
+  /** Where countTokens() gets its numbers: the model's tokenizer, or a documented estimate. */
+  tokenCounter?: 'exact' | 'estimate';
 }
 
 export interface LlmService {
