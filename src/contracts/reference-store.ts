@@ -133,7 +133,7 @@ export interface FfmImportRequest {
   file: File;
   name?: string;
   filters?: FfmFilterOptions;
-  /** Compute the file's SHA-256 while streaming (default true; roughly doubles the import time). */
+  /** Compute the file's SHA-256 while streaming (default true; measured +36% time on a 422 MB file). */
   hash?: boolean;
 }
 

@@ -172,7 +172,7 @@ export class ReferenceImportForm extends LitElement {
           <div class="row">
             <label
               ><input type="checkbox" id="ffm-hash" checked ?disabled=${this.disabled} />
-              Record the file's SHA-256 (provenance; takes about as long again as the import)</label
+              Record the file's SHA-256 (provenance; adds about a third to the import time)</label
             >
           </div>
           <reference-filter-form ?disabled=${this.disabled}></reference-filter-form>
