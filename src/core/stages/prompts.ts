@@ -119,17 +119,23 @@ export const JUDGE_PROMPT: PromptTemplate = {
 
 export const JUDGE_CRITERIA = ['faithfulness', 'consistency', 'specificity'] as const;
 
-/** METHOD.md §4: the persona answers one IPIP item (the persona is the shared prefix). */
+/**
+ * METHOD.md §4: the persona answers one IPIP item. Everything but the statement sits in the system
+ * message, the prefix shared by all 50 calls, so the per-item turn is a dozen tokens.
+ */
 export const QUESTIONNAIRE_PROMPT: PromptTemplate = {
   id: 'ipip50-item',
   version: 1,
-  system: 'You are the person described below. Answer every question as this person would, in character.\n\n{{persona}}',
-  user: [
-    'Statement: "{{item}}"',
-    'How accurately does this statement describe you?',
+  system: [
+    'You are the person described below. Answer every question as this person would, in character.',
+    '',
+    '{{persona}}',
+    '',
+    'You will be shown statements about yourself. For each, answer how accurately it describes you:',
     '1 = Very inaccurate, 2 = Moderately inaccurate, 3 = Neither accurate nor inaccurate, 4 = Moderately accurate, 5 = Very accurate.',
     'Answer with a single digit from 1 to 5.',
   ].join('\n'),
+  user: 'Statement: "{{item}}"',
 };
 
 /** Posts rendered into a prompt: one dated block each. */
