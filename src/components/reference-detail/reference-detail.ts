@@ -193,12 +193,13 @@ export class ReferenceDetail extends LitElement {
           <li>Import: the file is read in a background worker and never uploaded; only the kept scores are stored in this browser.</li>
         </ol>
         ${src
-          ? html`<p>${src.sourceText}</p>
-              ${src.assumed.length ? html`<p>Assumed rather than sourced: ${src.assumed.join(', ')}.</p>` : nothing}
+          ? html`<p><strong>Source of the numbers:</strong> ${src.sourceText}</p>
+              ${src.assumed.length ? html`<p><strong>Assumed rather than sourced:</strong> ${src.assumed.join(', ')}.</p>` : nothing}
+              <p><strong>Citations:</strong></p>
               <ul>
                 ${src.citations.map((c) => html`<li>${c}</li>`)}
               </ul>
-              ${info.notes[0] ? html`<p>${info.notes[0]}</p>` : nothing}`
+              ${info.notes[0] ? html`<p><strong>Sampling:</strong> ${info.notes[0]}</p>` : nothing}`
           : nothing}
       </aside>
     `;

@@ -71,7 +71,10 @@ export class ReferenceHistogram extends LitElement {
     const bw = W / bins;
     const lo = h.edges[0]!;
     const hi = h.edges[bins]!;
-    const summary = `${this.label}: histogram of ${bins} bins from ${lo.toFixed(1)} to ${hi.toFixed(1)}; mean ${this.mean.toFixed(2)}, SD ${this.sd.toFixed(2)}; tallest bin ${(max * 100).toFixed(1)}% of the weight.`;
+    // Axis and summary name the first and last bin centres (1.0 and 5.0 on the app's scale).
+    const c0 = lo + (hi - lo) / bins / 2;
+    const c1 = hi - (hi - lo) / bins / 2;
+    const summary = `${this.label}: histogram of ${bins} bins centred from ${c0.toFixed(2)} to ${c1.toFixed(2)}; mean ${this.mean.toFixed(2)}, SD ${this.sd.toFixed(2)}; tallest bin ${(max * 100).toFixed(1)}% of the weight.`;
     return html`
       <figure>
         <figcaption>${this.label}</figcaption>
@@ -81,8 +84,8 @@ export class ReferenceHistogram extends LitElement {
             return svg`<rect class="bar" x=${(k * bw + 0.5).toFixed(2)} y=${(H - bh).toFixed(2)} width=${Math.max(0, bw - 1).toFixed(2)} height=${bh.toFixed(2)}></rect>`;
           })}
           <line class="axis" x1="0" y1=${H + 0.5} x2=${W} y2=${H + 0.5}></line>
-          <text x="0" y=${H + 10}>${lo.toFixed(1)}</text>
-          <text x=${W} y=${H + 10} text-anchor="end">${hi.toFixed(1)}</text>
+          <text x="0" y=${H + 10}>${c0.toFixed(1)}</text>
+          <text x=${W} y=${H + 10} text-anchor="end">${c1.toFixed(1)}</text>
         </svg>
         <details>
           <summary>Table: ${this.label}</summary>

@@ -14,10 +14,12 @@ export interface Histogram {
 }
 
 /**
- * Weighted histogram of column `t`. The range is the app's 1–5 scale when every value lies on it
- * (the usual case), else the column's own min–max, so a CSV on another scale still shows.
+ * Weighted histogram of column `t`. When every value lies on the app's 1–5 scale (the usual case)
+ * the bins are 0.1 wide and centred on 1.0, 1.1, … 5.0 (41 bins): a 10-item trait mean can only take
+ * those values, and wider bins would hold two or three of them unevenly and draw a false comb.
+ * Otherwise `bins` equal bins over the column's own min–max, so a CSV on another scale still shows.
  */
-export function histogram(cloud: WeightedCloud, t: number, bins = 16): Histogram {
+export function histogram(cloud: WeightedCloud, t: number, bins = 20): Histogram {
   const { n, d, points, weights } = cloud;
   let lo = Infinity;
   let hi = -Infinity;
@@ -27,8 +29,9 @@ export function histogram(cloud: WeightedCloud, t: number, bins = 16): Histogram
     if (v > hi) hi = v;
   }
   if (lo >= 1 && hi <= 5) {
-    lo = 1;
-    hi = 5;
+    lo = 0.95;
+    hi = 5.05;
+    bins = 41;
   } else if (!(hi > lo)) {
     lo -= 0.5;
     hi += 0.5;
@@ -63,8 +66,19 @@ export const DROP_REASON_LABELS: Record<string, string> = {
   truncated: 'Truncated last line',
 };
 
+/** Drop reasons to show: every non-zero one, and zeros only for filters that were switched on. */
 export function dropRows(info: ReferenceInfo): { reason: string; label: string; rows: number }[] {
-  return Object.entries(info.rows.dropped).map(([reason, rows]) => ({ reason, label: DROP_REASON_LABELS[reason] ?? reason, rows }));
+  const f = info.filters;
+  const applied: Record<string, boolean> = {
+    ipc: f.ipcOne === true,
+    country: f.countries !== null && info.kind !== 'builtin',
+    testTime: f.minTestTime !== null,
+    missing: f.missing !== null,
+    truncated: false,
+  };
+  return Object.entries(info.rows.dropped)
+    .filter(([reason, rows]) => rows > 0 || applied[reason] === true)
+    .map(([reason, rows]) => ({ reason, label: DROP_REASON_LABELS[reason] ?? reason, rows }));
 }
 
 /**

@@ -97,10 +97,10 @@ describe('<reference-manager>', () => {
     const hist = deepQueryAll('reference-detail reference-histogram')[0]!;
     const svgEl = hist.shadowRoot!.querySelector('svg')!;
     expect(svgEl.getAttribute('role')).toBe('img');
-    expect(svgEl.getAttribute('aria-label')).toMatch(/^Openness: histogram of 16 bins from 1\.0 to 5\.0; mean \d\.\d\d/);
-    expect(svgEl.querySelectorAll('rect.bar').length).toBe(16);
+    expect(svgEl.getAttribute('aria-label')).toMatch(/^Openness: histogram of 41 bins centred from 1\.00 to 5\.00; mean \d\.\d\d/);
+    expect(svgEl.querySelectorAll('rect.bar').length).toBe(41);
     const cells = [...hist.shadowRoot!.querySelectorAll('tbody tr td:last-child')].map((td) => parseFloat(td.textContent ?? ''));
-    expect(cells).toHaveLength(16);
+    expect(cells).toHaveLength(41);
     expect(cells.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 0);
 
     // Correlation matrix: 5×5, diagonal 1.00, off-diagonal cells shaded by class, numbers printed.

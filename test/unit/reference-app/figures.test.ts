@@ -55,11 +55,17 @@ describe('internCountries', () => {
 });
 
 describe('figures', () => {
-  test('histogram on the 1–5 scale: shares sum to 1 and follow the weights', () => {
-    const c = makeCloud(Float32Array.from([1, 1, 1, 1, 1, 5, 5, 5, 5, 5, 3, 3, 3, 3, 3]), 5, [1, 1, 2]);
-    const h = histogram(c, 0, 4);
-    expect(h.edges).toEqual([1, 2, 3, 4, 5]);
-    expect(h.share).toEqual([0.25, 0, 0.5, 0.25]);
+  test('histogram on the 1–5 scale: 41 bins centred on the 0.1 grid, shares follow the weights', () => {
+    const c = makeCloud(Float32Array.from([1, 1, 1, 1, 1, 5, 5, 5, 5, 5, 3, 3, 3, 3, 3, 3.1, 1, 1, 1, 1]), 5, [1, 1, 1.5, 0.5]);
+    const h = histogram(c, 0);
+    expect(h.share).toHaveLength(41);
+    expect(h.edges[0]).toBeCloseTo(0.95, 12);
+    expect(h.edges[41]).toBeCloseTo(5.05, 12);
+    expect(h.share[0]).toBe(0.25);
+    expect(h.share[20]).toBe(0.375); // 3.0
+    expect(h.share[21]).toBe(0.125); // 3.1 (float32) lands in its own bin
+    expect(h.share[40]).toBe(0.25);
+    expect(h.share.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
   });
 
   test('histogram falls back to the data range off the 1–5 scale', () => {
