@@ -167,6 +167,7 @@ export function formatReduction(r: number | undefined): string {
   if (r === undefined || !Number.isFinite(r)) return '—';
   const pct = Math.round(r * 100);
   if (pct === 0) return '0%';
+  if (pct < -999) return '+>999%'; // a near-zero baseline (e.g. an SD error of 0.002): the ratio says little
   return pct > 0 ? `−${pct}%` : `+${-pct}%`;
 }
 

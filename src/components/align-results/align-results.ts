@@ -99,6 +99,9 @@ export class AlignResults extends LitElement {
       thead th:first-child {
         text-align: left;
       }
+      th[scope='row'] {
+        font-weight: 400;
+      }
       tr.joint th[scope='row'] {
         font-weight: 700;
       }

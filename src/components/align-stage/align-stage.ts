@@ -1,7 +1,7 @@
 import { consume } from '@lit/context';
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { controls } from '../../app/tokens';
+import { controls, tokens } from '../../app/tokens';
 import type { Progress } from '../../contracts/progress';
 import type { ReferenceInfo, ReferenceStoreApi } from '../../contracts/reference-store';
 import { ALIGN_METHODS, DEFAULT_METHOD, type AlignMethodName } from '../../core/align/methods';
@@ -64,7 +64,9 @@ export class AlignStage extends LitElement {
   private abort: AbortController | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
 
+  // `tokens` too, so the element looks right standalone; inside the shell the values are the same.
   static override styles = [
+    tokens,
     controls,
     css`
       :host {
@@ -94,6 +96,11 @@ export class AlignStage extends LitElement {
         gap: var(--pa-space-1);
         font-size: var(--pa-text-sm);
       }
+      label input:not([type='checkbox']):not([type='radio']),
+      label select {
+        width: 100%;
+        min-width: 0;
+      }
       label.inline {
         display: flex;
         align-items: center;
@@ -104,6 +111,10 @@ export class AlignStage extends LitElement {
         gap: var(--pa-space-2);
         grid-template-columns: repeat(auto-fit, minmax(7rem, 1fr));
         margin-left: var(--pa-space-6);
+      }
+      .sub .wide,
+      .sub .hint {
+        grid-column: 1 / -1;
       }
       .hint,
       .desc {
@@ -360,7 +371,7 @@ export class AlignStage extends LitElement {
       </label>
       ${f.reference === 'builtin'
         ? html`<div class="sub">
-            <label>
+            <label class="wide">
               Region
               <select name="builtinId" aria-describedby="builtin-src" @change=${(e: Event) => this.set('builtinId', (e.target as HTMLSelectElement).value)}>
                 ${this.builtins.map((b) => html`<option value=${b.id} ?selected=${b.id === f.builtinId}>${b.name}</option>`)}

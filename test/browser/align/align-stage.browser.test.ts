@@ -44,7 +44,7 @@ describe('runAlignStage through the worker', () => {
     console.log(
       `[align stage] semi-relaxed K=200 vs global n=2000: energy pool ${d.pool.energy.toFixed(4)}, random ${d.random.energy.toFixed(4)}, ` +
         `selected ${d.selected.energy.toFixed(4)}, floor ${d.floor?.energy.toFixed(4)}; ${r.align.ot?.iterations} iterations; ` +
-        `backend ${r.backend.used} (${r.backend.adapter?.vendor} ${r.backend.adapter?.architecture}); ${Math.round(r.manifest.timings.total ?? 0)} ms`,
+        `backend ${r.backend.used} (${r.backend.adapter?.vendor} ${r.backend.adapter?.architecture}); timings ${JSON.stringify(r.manifest.timings, (_k, v: unknown) => (typeof v === "number" ? Math.round(v) : v))}`,
     );
   });
 

@@ -163,3 +163,37 @@ describe('alignRequestOf', () => {
     expect(adv.ok && adv.input.reference).toEqual({ kind: 'stored', id: 'r1', countries: ['JP', 'KR'] });
   });
 });
+
+describe('inputs', () => {
+  it('a stored reference through the store API, with a country filter and its label', async () => {
+    const { loadReference } = await import('../../../src/pipeline/align-inputs');
+    const cloud = makeCloud([3, 3, 3, 3, 3, 4, 4, 4, 4, 4], 5);
+    const calls: unknown[] = [];
+    const info = {
+      id: 'r1', name: 'IPIP JP', kind: 'ffm', n: 2, label: null, weighted: false, notes: ['note'],
+      source: { kind: 'file', fileName: 'data-final.csv', size: 10, lastModified: 0, sha256: 'ab'.repeat(32) },
+    };
+    const references = {
+      getReferenceInfo: async (id: string) => (id === 'r1' ? (info as never) : undefined),
+      loadReferenceCloud: async (id: string, o?: unknown) => (calls.push([id, o]), cloud),
+    };
+    const r = await loadReference({ kind: 'stored', id: 'r1', countries: ['JP'] }, { fetchText, references });
+    expect(r.cloud).toBe(cloud);
+    expect(r.label).toBeNull();
+    expect(r.details).toMatchObject({ id: 'r1', fileName: 'data-final.csv', countries: ['JP'] });
+    expect(calls).toEqual([['r1', { countries: ['JP'] }]]);
+    await expect(loadReference({ kind: 'stored', id: 'gone' }, { fetchText, references })).rejects.toMatchObject({ name: 'InputError' });
+    await expect(loadReference({ kind: 'stored', id: 'r1' }, { fetchText })).rejects.toMatchObject({ name: 'InputError' });
+  });
+
+  it('a persona JSONL file: personas without traits are left out with a note', async () => {
+    const { loadPool } = await import('../../../src/pipeline/align-inputs');
+    const rec = (id: string, traits?: number) =>
+      JSON.stringify({ id, source: { kind: 'demo', generator: 'g', version: '1' }, text: 't', meta: {}, ...(traits ? { traits: { openness: traits, conscientiousness: 3, extraversion: 3, agreeableness: 3, neuroticism: 3 } } : {}) });
+    const p = await loadPool({ kind: 'jsonl', name: 'mine.jsonl', data: new Blob([[rec('a', 2), rec('b'), rec('c', 4)].join('\n')]) }, { fetchText });
+    expect(p.ids).toEqual(['a', 'c']);
+    expect(p.cloud.n).toBe(2);
+    expect(p.notes[0]).toContain('1 of 3');
+    expect(p.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
