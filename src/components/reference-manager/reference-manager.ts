@@ -47,6 +47,8 @@ export class ReferenceManager extends LitElement {
   @state() private confirmDelete: string | undefined;
 
   private loadedFor: ReferenceServices | undefined;
+  /** A control to focus after the next render (the delete confirmation swaps buttons under the focus). */
+  private focusNext: string | undefined;
   private controller: AbortController | undefined;
   private cloudToken = 0;
 
@@ -158,6 +160,17 @@ export class ReferenceManager extends LitElement {
     }
   }
 
+  protected override updated(): void {
+    if (!this.focusNext) return;
+    this.renderRoot.querySelector<HTMLElement>(this.focusNext)?.focus();
+    this.focusNext = undefined;
+  }
+
+  private askDelete(id: string | undefined, focus: string): void {
+    this.confirmDelete = id;
+    this.focusNext = focus;
+  }
+
   /** Reloads the list (after an import or delete, or when the services change). */
   async refresh(): Promise<void> {
     const s = this.services;
@@ -243,6 +256,8 @@ export class ReferenceManager extends LitElement {
       await s.store.deleteReference(info.id);
       await this.refresh();
       this.status = `Deleted "${info.name}".`;
+      // The row is gone: put the focus somewhere stable rather than on <body>.
+      this.focusNext = 'button[data-action="view"], #stored-h';
       this.announceChange(info.id);
     } catch (e) {
       this.error = messageOf(e);
@@ -263,7 +278,7 @@ export class ReferenceManager extends LitElement {
       ${this.error ? html`<p class="error" role="alert" data-testid="ref-error">${this.error}</p>` : nothing}
       <div class="layout">
         <section class="panel" aria-labelledby="stored-h">
-          <h3 id="stored-h">Stored references</h3>
+          <h3 id="stored-h" tabindex="-1">Stored references</h3>
           ${this.renderList()}
         </section>
         ${selected
@@ -314,8 +329,8 @@ export class ReferenceManager extends LitElement {
               <div class="actions">
                 ${this.confirmDelete === r.id
                   ? html`<button type="button" class="danger" data-action="confirm-delete" @click=${() => this.deleteRef(r)}>Delete "${r.name}"</button>
-                      <button type="button" data-action="keep" @click=${() => (this.confirmDelete = undefined)}>Keep</button>`
-                  : html`<button type="button" data-action="delete" aria-label=${`Delete ${r.name}`} ?disabled=${this.job !== undefined} @click=${() => (this.confirmDelete = r.id)}>Delete…</button>`}
+                      <button type="button" data-action="keep" @click=${() => this.askDelete(undefined, `tr[data-id="${r.id}"] button[data-action="delete"]`)}>Keep</button>`
+                  : html`<button type="button" data-action="delete" aria-label=${`Delete ${r.name}`} ?disabled=${this.job !== undefined} @click=${() => this.askDelete(r.id, `tr[data-id="${r.id}"] button[data-action="confirm-delete"]`)}>Delete…</button>`}
               </div>
             </td>
           </tr>`,

@@ -230,5 +230,17 @@ describe('<reference-manager>', () => {
     expect(view.getAttribute('aria-pressed')).toBe('true');
     await userEvent.keyboard('{Tab}');
     expect((deepActiveElement() as HTMLElement).dataset.action).toBe('delete');
+    // Delete… → the confirmation takes the focus; Keep → back to Delete…; Enter on confirm deletes.
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => (deepActiveElement() as HTMLElement | null)?.dataset.action === 'confirm-delete', 5000, 'focus on confirm');
+    await userEvent.keyboard('{Tab}');
+    expect((deepActiveElement() as HTMLElement).dataset.action).toBe('keep');
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => (deepActiveElement() as HTMLElement | null)?.dataset.action === 'delete', 5000, 'focus back on delete');
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => (deepActiveElement() as HTMLElement | null)?.dataset.action === 'confirm-delete', 5000, 'focus on confirm again');
+    await userEvent.keyboard('{Enter}');
+    await waitForEl('reference-manager [data-testid="no-references"]', 10_000);
+    expect(deepActiveElement()?.id).toBe('stored-h');
   });
 });

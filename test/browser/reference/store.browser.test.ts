@@ -186,6 +186,24 @@ describe('IPIP-FFM import through the worker', () => {
     expect(again.n).toBeGreaterThan(0);
   });
 
+  test('terminating the worker mid-import rejects with AbortError and stores nothing', async () => {
+    const { service, db } = await setup();
+    const before = await dump(db);
+    let killed = false;
+    const err = await rejection(
+      service.importFfm({ file: bigFfmFile(2000, 30, { seed: 8 }) }, (p) => {
+        if (!killed && p.done > 0) {
+          killed = true;
+          service.terminate();
+        }
+      }),
+    );
+    expect(err.name).toBe('AbortError');
+    expect(await dump(db)).toEqual(before);
+    // A fresh worker starts on the next call.
+    expect((await service.importFfm({ file: ffmFile(30, { seed: 1 }) })).n).toBeGreaterThan(0);
+  });
+
   test('cancel during the final write (API object, AbortSignal hook) stores nothing', async () => {
     const dbName = freshDbName();
     const db = await openAppDb(dbName);
