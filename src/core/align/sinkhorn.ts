@@ -56,7 +56,7 @@ export interface SinkhornOptions {
   maxIter?: number;
   /** Check the marginal error every k iterations. Default 1 (a check is free: see module comment). */
   checkEvery?: number;
-  /** Anneal ε from the squared diameter down to the target. Default true. */
+  /** Anneal ε from the squared diameter down to the target. Default true, except for semi-relaxed and warm starts. */
   epsScaling?: boolean;
   /** ε_{k+1} = factor · ε_k. Default 0.5. */
   scalingFactor?: number;
@@ -126,7 +126,9 @@ export async function sinkhorn(
   if (!(factor > 0 && factor < 1)) throw new AppError('InputError', `scalingFactor must be in (0, 1), got ${factor}.`);
 
   const schedule: number[] = [];
-  if (options.epsScaling ?? true) {
+  // Semi-relaxed needs no annealing (one g step is the exact solution at any ε); a warm start
+  // already carries the coarse solution, so it skips annealing unless asked for explicitly.
+  if (options.epsScaling ?? (mode !== 'semi-relaxed' && options.warmStart === undefined)) {
     for (let e = Math.max(eps, squaredDiameter(a, b)); e > eps; e *= factor) schedule.push(e);
   }
   schedule.push(eps);
