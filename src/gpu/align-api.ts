@@ -11,9 +11,11 @@
 import type { ProgressCallback } from '../contracts/progress';
 import { makeCloud, type WeightedCloud } from '../core/cloud';
 import { align, type AlignMethodName, type AlignOptions, type AlignResult } from '../core/align/methods';
+import type { PairKernelFactory } from '../core/align/kernel';
 import { sinkhorn, type SinkhornOptions, type SinkhornResult } from '../core/align/sinkhorn';
 import { AppError } from '../core/errors';
-import { createPairKernelFactory, type FallbackEvent } from './backend';
+import { cpuKernelFactory } from '../core/align/cpu-kernel';
+import { createPairKernelFactory, yieldingKernelFactory, type BackendPreference, type FallbackEvent } from './backend';
 import { acquireGpu, errorText, type GpuAdapterSummary, type GpuLimits } from './device';
 import { sinkhornGpu } from './sinkhorn-gpu';
 
@@ -25,13 +27,12 @@ export interface CloudData {
   weights?: Float64Array;
 }
 
-export type BackendPreference = 'gpu' | 'cpu';
 
 export interface AlignJob {
   pool: CloudData;
   reference: CloudData;
   options: AlignOptions & { method?: AlignMethodName };
-  /** Default 'gpu' (falls back to the CPU when WebGPU is missing or lost). */
+  /** Default 'auto': WebGPU on a hardware adapter, else the CPU; falls back to the CPU when WebGPU fails. */
   backend?: BackendPreference;
 }
 
@@ -42,7 +43,8 @@ export interface SinkhornJob {
   backend?: BackendPreference;
   /**
    * 'kernel' (default): the CPU Sinkhorn loop with the GPU log-sum-exp (potentials read back each
-   * half-step); 'device': the whole loop on the GPU (sinkhornGpu, one scalar read back per check).
+   * half-step); 'device': the whole loop on the GPU (sinkhornGpu, one scalar read back per check)
+   * when the backend resolves to WebGPU.
    */
   loop?: 'kernel' | 'device';
 }
@@ -99,9 +101,9 @@ export function createAlignApi(): AlignApi {
   return {
     align(job, onProgress) {
       return exclusive('another alignment', async (signal) => {
-        const requested = job.backend ?? 'gpu';
+        const requested = job.backend ?? 'auto';
         const events: FallbackEvent[] = [];
-        const kernels = await createPairKernelFactory({ prefer: requested, onFallback: (e) => events.push(e) });
+        const kernels = await createPairKernelFactory({ prefer: requested, cpu: cpuKernels(), onFallback: (e) => events.push(e) });
         const pool = toCloud(job.pool, 'pool');
         const reference = toCloud(job.reference, 'reference');
         const result = await align(signal, pool, reference, job.options, kernels, onProgress);
@@ -111,12 +113,12 @@ export function createAlignApi(): AlignApi {
 
     sinkhorn(job, onProgress) {
       return exclusive('a Sinkhorn solve', async (signal) => {
-        const requested = job.backend ?? 'gpu';
+        const requested = job.backend ?? 'auto';
         const a = toCloud(job.a, 'pool');
         const b = toCloud(job.b, 'reference');
         const events: FallbackEvent[] = [];
-        if (requested === 'gpu' && job.loop === 'device') {
-          const r = await sinkhornGpu(signal, a, b, job.options, { onFallback: (e) => events.push(e) }, onProgress);
+        if (job.loop === 'device' && (requested === 'gpu' || (requested === 'auto' && (await hardwareGpu())))) {
+          const r = await sinkhornGpu(signal, a, b, job.options, { cpu: cpuKernels(), onFallback: (e) => events.push(e) }, onProgress);
           const { backendUsed, fallback: _f, readbacks: _r, ...result } = r;
           let adapter: GpuAdapterSummary | undefined;
           try {
@@ -126,7 +128,7 @@ export function createAlignApi(): AlignApi {
           }
           return { result, backend: report(requested, backendUsed, events, adapter) };
         }
-        const kernels = await createPairKernelFactory({ prefer: requested, onFallback: (e) => events.push(e) });
+        const kernels = await createPairKernelFactory({ prefer: requested, cpu: cpuKernels(), onFallback: (e) => events.push(e) });
         const result = await sinkhorn(signal, a, b, job.options, kernels, onProgress);
         return { result, backend: report(requested, kernels.backendUsed, events, kernels.adapter) };
       });
@@ -145,6 +147,19 @@ export function createAlignApi(): AlignApi {
       }
     },
   };
+}
+
+/** The float64 CPU kernel, pausing every 30 ms so that cancel() reaches the worker mid-solve. */
+function cpuKernels(): PairKernelFactory {
+  return yieldingKernelFactory(cpuKernelFactory());
+}
+
+async function hardwareGpu(): Promise<boolean> {
+  try {
+    return !(await acquireGpu()).adapter.software;
+  } catch {
+    return false;
+  }
 }
 
 function toCloud(c: CloudData, what: string): WeightedCloud {

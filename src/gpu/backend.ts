@@ -13,6 +13,7 @@ import { acquireGpu, errorText, type GpuAdapterSummary, type GpuContext } from '
 import { GpuLseKernel, type GpuLseOptions } from './lse-kernel';
 
 export type BackendName = 'webgpu' | 'cpu';
+export type BackendPreference = 'auto' | 'gpu' | 'cpu';
 
 export interface FallbackEvent {
   /** What failed: acquiring the device, building the kernel, a call in flight, or the on-device Sinkhorn loop. */
@@ -21,8 +22,12 @@ export interface FallbackEvent {
 }
 
 export interface PairKernelFactoryOptions {
-  /** Default 'gpu': use WebGPU when it works. 'cpu' never touches the GPU. */
-  prefer?: 'gpu' | 'cpu';
+  /**
+   * 'auto' (default): WebGPU on a hardware adapter, the CPU on a software one (SwiftShader, WARP:
+   * bench/align-gpu.bench.ts measured it 3–5× slower than the float64 CPU kernel, and less exact).
+   * 'gpu': WebGPU whenever it works, software or not (tests, benches). 'cpu': never the GPU.
+   */
+  prefer?: BackendPreference;
   /** Options of the GPU kernel (limits override, workgroup size...). */
   gpu?: GpuLseOptions;
   /** The CPU factory to fall back to. Default: the single-threaded float64 kernel. */
@@ -83,6 +88,10 @@ export class FallbackPairKernelFactory implements PairKernelFactory {
       this.adapter = ctx.adapter;
     } catch (e) {
       this.fallBack('acquire', e);
+      return this.cpu.create(x, y, d);
+    }
+    if (ctx.adapter.software && (this.options.prefer ?? 'auto') === 'auto') {
+      this.fallBack('acquire', softwareAdapter(ctx));
       return this.cpu.create(x, y, d);
     }
     let gpu: GpuLseKernel;
@@ -170,24 +179,72 @@ class FallbackPairKernel implements PairKernel {
   }
 }
 
+function softwareAdapter(ctx: GpuContext): AppError {
+  const a = ctx.adapter;
+  return new AppError('GpuError', `WebGPU runs on a software adapter here (${a.vendor} ${a.architecture}), which is slower than the CPU path; using the CPU. Choose the GPU backend to use it anyway.`);
+}
+
 /**
- * The pair-kernel factory for this context: WebGPU when `prefer` is 'gpu' (the default) and a
- * device can be acquired, the CPU otherwise. Always returns the fallback wrapper, so one result
+ * The pair-kernel factory for this context: WebGPU when `prefer` allows it ('auto', the default:
+ * hardware adapters only; 'gpu': any) and a device can be acquired, the CPU otherwise. Always returns the fallback wrapper, so one result
  * type reports what ran (`backendUsed`, `fallbacks`).
  */
 export async function createPairKernelFactory(options: PairKernelFactoryOptions = {}): Promise<FallbackPairKernelFactory> {
   const f = new FallbackPairKernelFactory(options);
   if (options.prefer !== 'cpu') {
-    try {
-      f.adapter = (await (options.context ?? acquireGpu)()).adapter;
-    } catch (e) {
-      // No device: a CPU factory that reports why it is not on the GPU.
-      const ev: FallbackEvent = { during: 'acquire', error: isAppError(e) ? e : new AppError('GpuError', errorText(e)) };
+    // No device, or a software one under 'auto': a CPU factory that reports why it is not on the GPU.
+    const cpuBecause = (error: AppError): FallbackPairKernelFactory => {
+      const ev: FallbackEvent = { during: 'acquire', error };
       const cpu = new FallbackPairKernelFactory({ ...options, prefer: 'cpu' });
       cpu.fallbacks.push(ev);
       options.onFallback?.(ev);
       return cpu;
+    };
+    let ctx: GpuContext;
+    try {
+      ctx = await (options.context ?? acquireGpu)();
+    } catch (e) {
+      return cpuBecause(isAppError(e) ? e : new AppError('GpuError', errorText(e)));
+    }
+    f.adapter = ctx.adapter;
+    if (ctx.adapter.software && (options.prefer ?? 'auto') === 'auto') {
+      const cpu = cpuBecause(softwareAdapter(ctx));
+      cpu.adapter = ctx.adapter;
+      return cpu;
     }
   }
   return f;
+}
+
+/**
+ * Wraps a CPU factory so that its kernels yield to the event loop at least every `everyMs` of
+ * work. The CPU kernel resolves its promises at once, so a Sinkhorn loop over it never lets a
+ * worker read its messages; with this wrapper a cancel() sent to the worker arrives between
+ * half-steps.
+ */
+export function yieldingKernelFactory(inner: PairKernelFactory, everyMs = 30): PairKernelFactory {
+  return {
+    backend: inner.backend,
+    async create(x, y, d) {
+      const k = await inner.create(x, y, d);
+      let last = performance.now();
+      const pace = async (work: Promise<Float64Array>): Promise<Float64Array> => {
+        const out = await work;
+        if (performance.now() - last > everyMs) {
+          await new Promise<void>((resolve) => setTimeout(resolve, 0));
+          last = performance.now();
+        }
+        return out;
+      };
+      return {
+        backend: k.backend,
+        n: k.n,
+        m: k.m,
+        d: k.d,
+        rowLse: (alpha, s) => pace(k.rowLse(alpha, s)),
+        colLse: (alpha, s) => pace(k.colLse(alpha, s)),
+        dispose: () => k.dispose(),
+      };
+    },
+  };
 }

@@ -390,7 +390,8 @@ async function runOnDevice(
   onProgress?: ProgressCallback,
 ): Promise<GpuSinkhornResult> {
   const t0 = Date.now();
-  // Options exactly as src/core/align/sinkhorn.ts reads them.
+  // Options exactly as src/core/align/sinkhorn.ts reads them (a copy: keep in step with that file;
+  // the parity tests compare schedules, ρ and potentials, so a drift fails them).
   if (a.d !== b.d) throw new AppError('InputError', `pool has ${a.d} traits, reference ${b.d}.`);
   const mode = options.marginals ?? 'balanced';
   const tol = options.tol ?? 1e-4;
@@ -400,12 +401,12 @@ async function runOnDevice(
   const eps = options.epsilon ?? (options.epsilonRelative ?? 0.01) * meanCost;
   if (!(eps > 0) || !Number.isFinite(eps)) throw new AppError('InputError', `ε must be a positive number, got ${eps} (the clouds may be a single repeated point; give options.epsilon).`);
   if (!(tol > 0)) throw new AppError('InputError', `tol must be positive, got ${tol}.`);
-  const rho = mode === 'unbalanced' ? (options.rho ?? meanCost) : undefined;
+  const rho = mode === 'unbalanced' ? (options.rho ?? 0.1 * meanCost) : undefined;
   if (rho !== undefined && !(rho > 0)) throw new AppError('InputError', `rho must be positive, got ${rho}.`);
   const factor = options.scalingFactor ?? 0.5;
   if (!(factor > 0 && factor < 1)) throw new AppError('InputError', `scalingFactor must be in (0, 1), got ${factor}.`);
   const schedule: number[] = [];
-  if (options.epsScaling ?? true) {
+  if (options.epsScaling ?? (mode !== 'semi-relaxed' && options.warmStart === undefined)) {
     for (let e = Math.max(eps, squaredDiameter(a, b)); e > eps; e *= factor) schedule.push(e);
   }
   schedule.push(eps);

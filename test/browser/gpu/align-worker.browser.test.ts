@@ -20,7 +20,7 @@ describe('align worker', () => {
 
   test('in-thread API: is+ot on WebGPU equals the CPU selection', async () => {
     const api = createAlignApi();
-    const gpu = await api.align({ pool, reference, options: { method: 'is+ot', size: 60 } });
+    const gpu = await api.align({ pool, reference, options: { method: 'is+ot', size: 60 }, backend: 'gpu' });
     const cpu = await api.align({ pool, reference, options: { method: 'is+ot', size: 60 }, backend: 'cpu' });
     expect(gpu.backend.used).toBe('webgpu');
     expect(cpu.backend.used).toBe('cpu');
@@ -30,16 +30,28 @@ describe('align worker', () => {
     expect(same).toBeGreaterThanOrEqual(57); // near-ties in plan mass may flip a few
   });
 
+  test("backend 'auto' (the default) takes the CPU on a software adapter and says why", async () => {
+    const api = createAlignApi();
+    const info = await api.gpuInfo();
+    const r = await api.align({ pool, reference, options: { method: 'is', size: 40 } }); // 'is' uses the kernels (KDE)
+    if (info.adapter?.software) {
+      expect(r.backend.used).toBe('cpu');
+      expect(r.backend.fallbacks[0]?.message).toMatch(/software adapter/);
+    } else {
+      expect(r.backend.used).toBe('webgpu');
+    }
+  });
+
   test('through the worker: progress per ε step, GPU used, device loop too', async () => {
     const svc = new AlignService();
     const info = await svc.gpuInfo();
     expect(info.available).toBe(true);
     const seen: Progress[] = [];
-    const r = await svc.align({ pool, reference, options: { method: 'ot', size: 50 } }, (p) => seen.push(p));
+    const r = await svc.align({ pool, reference, options: { method: 'ot', size: 50 }, backend: 'gpu' }, (p) => seen.push(p));
     expect(r.backend.used).toBe('webgpu');
     expect(r.result.selected.length).toBe(50);
     expect(seen.filter((p) => p.stage === 'sinkhorn').length).toBeGreaterThan(1);
-    const s = await svc.sinkhorn({ a: pool, b: reference, options: { tol: 1e-4 }, loop: 'device' });
+    const s = await svc.sinkhorn({ a: pool, b: reference, options: { tol: 1e-4 }, loop: 'device', backend: 'gpu' });
     expect(s.backend.used).toBe('webgpu');
     expect(s.result.converged).toBe(true);
     svc.terminate();

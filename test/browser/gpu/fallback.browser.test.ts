@@ -50,7 +50,7 @@ describe('fallback to the CPU', () => {
 
   test('device lost between calls: the next call goes to the CPU', async () => {
     const events: FallbackEvent[] = [];
-    const factory = await createPairKernelFactory({ onFallback: (e) => events.push(e) });
+    const factory = await createPairKernelFactory({ prefer: 'gpu', onFallback: (e) => events.push(e) });
     const c = makeCase('loss2', 22, 200, 300, 5, 1);
     const k = await factory.create(c.x, c.y, c.d);
     (await acquireGpu()).device.destroy();
@@ -67,7 +67,7 @@ describe('fallback to the CPU', () => {
     expect(k.backend).toBe('cpu');
     expect(cpuOnly.backendUsed).toBe('cpu');
     const events: FallbackEvent[] = [];
-    const tiny = await createPairKernelFactory({ gpu: { limits: { maxStorageBufferBindingSize: 256 } }, cpu: cpuKernelFactory(), onFallback: (e) => events.push(e) });
+    const tiny = await createPairKernelFactory({ prefer: 'gpu', gpu: { limits: { maxStorageBufferBindingSize: 256 } }, cpu: cpuKernelFactory(), onFallback: (e) => events.push(e) });
     const k2 = await tiny.create(c.x, c.y, c.d);
     expect(k2.backend).toBe('cpu');
     expect(events[0]?.during).toBe('create');

@@ -88,7 +88,7 @@ describe('Sinkhorn: GPU equals CPU', () => {
   });
 
   test('CPU Sinkhorn with the WebGPU PairKernel: potentials to 1e-4 after 60 iterations', async () => {
-    const factory = await createPairKernelFactory();
+    const factory = await createPairKernelFactory({ prefer: 'gpu' });
     const r = await sinkhorn(undefined, a, b, fixed, factory);
     expect(factory.backendUsed).toBe('webgpu');
     const e = potentialsErr(r, cpuFixed);
@@ -117,6 +117,8 @@ describe('Sinkhorn: GPU equals CPU', () => {
     const r = await sinkhornGpu(undefined, a, b, opts);
     const e = potentialsErr(r, ref);
     report.push(`${marginals}: it ${r.iterations} vs ${ref.iterations}, err ${r.marginalError.toExponential(2)} vs ${ref.marginalError.toExponential(2)}, row ${r.rowMarginalError.toExponential(2)}/${ref.rowMarginalError.toExponential(2)}, col ${r.colMarginalError.toExponential(2)}/${ref.colMarginalError.toExponential(2)}, f ${e.f.toExponential(2)}, g ${e.g.toExponential(2)}, mass ${r.mass.toFixed(6)}/${ref.mass.toFixed(6)}`);
+    expect(r.epsilonSchedule).toEqual(ref.epsilonSchedule);
+    expect(r.rho).toBe(ref.rho);
     expect(r.converged).toBe(true);
     expect(Math.abs(r.iterations - ref.iterations)).toBeLessThanOrEqual(1);
     expect(e.f).toBeLessThanOrEqual(1e-4);
