@@ -25,7 +25,8 @@ export interface AlignFormValues {
   maxIter: string;
   epsScaling: boolean;
   standardize: boolean;
-  preferCpu: boolean;
+  /** '' = the worker's default; 'gpu' = WebGPU (CPU if it fails); 'cpu' = CPU only. */
+  backend: '' | 'gpu' | 'cpu';
 }
 
 /** [ours] K = 300 as in METHOD.md's measurement; the built-in sample's n = 2,000, seeds 1. */
@@ -46,7 +47,7 @@ export const DEFAULT_FORM: AlignFormValues = {
   maxIter: '',
   epsScaling: true,
   standardize: true,
-  preferCpu: false,
+  backend: '',
 };
 
 export interface FieldProblem {
@@ -113,7 +114,7 @@ export function alignRequestOf(v: AlignFormValues): AlignRequestCheck {
         seed,
         standardize: v.standardize,
         ...(Object.keys(sinkhorn).length > 0 ? { sinkhorn } : {}),
-        ...(v.preferCpu ? { prefer: 'cpu' as const } : {}),
+        ...(v.backend !== '' ? { prefer: v.backend } : {}),
       },
     },
   };

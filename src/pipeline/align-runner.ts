@@ -11,12 +11,15 @@ import type { AlignJob, AlignJobResult, BackendReport } from '../gpu/align-api';
 
 export type { BackendReport };
 
+/** Whatever the align worker accepts as a backend preference (its type, so the two never drift). */
+export type BackendChoice = NonNullable<AlignJob['backend']>;
+
 export interface AlignRunRequest {
   pool: WeightedCloud;
   reference: WeightedCloud;
   options: AlignOptions & { method: AlignMethodName };
-  /** 'gpu' (default): WebGPU when it works; 'cpu' never touches the GPU. */
-  prefer?: 'gpu' | 'cpu';
+  /** The compute worker's backend preference; undefined = the service's default. */
+  prefer?: BackendChoice;
 }
 
 /** `backend.used` is 'webgpu', 'cpu', 'webgpu+cpu' (part fell back) or 'none' (no pair kernel ran). */
@@ -40,7 +43,7 @@ export function serviceAlignRunner(service: AlignServiceLike): AlignRunner {
         pool: { points: req.pool.points, d: req.pool.d, weights: req.pool.weights },
         reference: { points: req.reference.points, d: req.reference.d, weights: req.reference.weights },
         options: req.options,
-        backend: req.prefer ?? 'gpu',
+        ...(req.prefer !== undefined ? { backend: req.prefer } : {}),
       };
       return service.align(job, onProgress, signal);
     },
@@ -64,7 +67,11 @@ export function inThreadAlignRunner(kernels: PairKernelFactory): AlignRunner {
         },
       };
       const result = await align(signal, req.pool, req.reference, req.options, counting, onProgress);
-      return { result, backend: { requested: req.prefer ?? 'gpu', used: used ? kernels.backend : 'none', fallbacks: [], adapter: undefined } };
+      return { result, backend: { requested: req.prefer ?? kernelsPreference(kernels), used: used ? kernels.backend : 'none', fallbacks: [], adapter: undefined } };
     },
   };
+}
+
+function kernelsPreference(k: PairKernelFactory): BackendChoice {
+  return k.backend === 'cpu' ? 'cpu' : 'gpu';
 }

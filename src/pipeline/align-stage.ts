@@ -13,15 +13,15 @@ import { applyStandardizer, standardizerOf } from '../core/align/stats';
 import type { WeightedCloud } from '../core/cloud';
 import { AppError, throwIfAborted } from '../core/errors';
 import type { ProgressCallback } from '../contracts/progress';
-import type { AlignRunner, BackendReport } from './align-runner';
+import type { AlignRunner, BackendChoice, BackendReport } from './align-runner';
 import { loadPool, loadReference, sha256Hex, type InputServices, type LoadedPool, type LoadedReference, type PoolInput, type ReferenceInput } from './align-inputs';
 import { buildManifest, type RunManifest } from './align-manifest';
 
 export interface AlignStageOptions extends AlignOptions {
   /** Default DEFAULT_METHOD (the core's, shared with the CLI). */
   method?: AlignMethodName;
-  /** 'gpu' (default) or 'cpu'. */
-  prefer?: 'gpu' | 'cpu';
+  /** Backend preference passed to the compute worker; undefined = its default. */
+  prefer?: BackendChoice;
 }
 
 export interface AlignStageInput {
@@ -87,7 +87,7 @@ export async function runAlignStage(
   const { method: _m, prefer, ...core } = input.options;
   const options = { ...core, method, seed };
   const t1 = now();
-  const out = await services.align.run({ pool: pool.cloud, reference: reference.cloud, options, prefer: prefer ?? 'gpu' }, onProgress, signal);
+  const out = await services.align.run({ pool: pool.cloud, reference: reference.cloud, options, ...(prefer !== undefined ? { prefer } : {}) }, onProgress, signal);
   timings.align = now() - t1;
   throwIfAborted(signal);
 

@@ -320,7 +320,7 @@ export class AlignStage extends LitElement {
     </label>`;
   }
 
-  private check(field: 'epsScaling' | 'standardize' | 'preferCpu', label: string) {
+  private check(field: 'epsScaling' | 'standardize', label: string) {
     return html`<label class="inline">
       <input type="checkbox" name=${field} .checked=${this.form[field]} @change=${(e: Event) => this.set(field, (e.target as HTMLInputElement).checked)} />
       ${label}
@@ -434,7 +434,14 @@ export class AlignStage extends LitElement {
       </div>
       <div class="sub">
         ${this.check('epsScaling', 'ε-scaling (anneal from the diameter)')} ${this.check('standardize', 'Standardise traits (reference SDs)')}
-        ${this.check('preferCpu', 'Run on the CPU (skip WebGPU)')}
+        <label>
+          Backend
+          <select name="backend" @change=${(e: Event) => this.set('backend', (e.target as HTMLSelectElement).value as AlignFormValues['backend'])}>
+            <option value="" ?selected=${this.form.backend === ''}>Automatic</option>
+            <option value="gpu" ?selected=${this.form.backend === 'gpu'}>WebGPU (CPU if it fails)</option>
+            <option value="cpu" ?selected=${this.form.backend === 'cpu'}>CPU only</option>
+          </select>
+        </label>
       </div>
       </fieldset>
     </details>`;

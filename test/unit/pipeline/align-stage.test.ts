@@ -15,10 +15,10 @@ import type { Progress } from '../../../src/contracts/progress';
 const publicDir = new URL('../../../public/', import.meta.url);
 const fetchText: InputServices['fetchText'] = async (path) => readFileSync(new URL(path, publicDir), 'utf8');
 const services: AlignStageServices = { fetchText, align: inThreadAlignRunner(cpuKernelFactory()) };
-const demoVsGlobal = (method: 'nearest' | 'is+ot' | 'semi-relaxed', seed = 7) => ({
+const demoVsGlobal = (method: 'nearest' | 'ot' | 'semi-relaxed', seed = 7, n = 1000) => ({
   pool: { kind: 'demo' as const },
-  reference: { kind: 'builtin' as const, entryId: 'global', n: 1000, seed: 3 },
-  options: { method, size: 150, seed },
+  reference: { kind: 'builtin' as const, entryId: 'global', n, seed: 3 },
+  options: { method, size: 150, seed, ...(method === 'ot' ? { sinkhorn: { tol: 1e-3 } } : {}) },
 });
 
 describe('runAlignStage', () => {
@@ -49,9 +49,9 @@ describe('runAlignStage', () => {
     expect(JSON.parse(manifestJson(m))).toEqual(JSON.parse(JSON.stringify(m)));
   });
 
-  it('semi-relaxed reports ε steps and an OT result on the CPU kernel; same seed → same selection', async () => {
+  it('balanced OT reports ε steps and an OT result on the CPU kernel; same seed → same selection', async () => {
     const progress: Progress[] = [];
-    const a = await runAlignStage(undefined, demoVsGlobal('semi-relaxed'), services, (p) => progress.push(p));
+    const a = await runAlignStage(undefined, demoVsGlobal('ot', 7, 300), services, (p) => progress.push(p));
     const steps = progress.map(epsilonStepOf).filter((s) => s !== undefined);
     expect(steps.length).toBeGreaterThan(1);
     expect(steps.at(-1)!.epsilon).toBeGreaterThan(0);
@@ -60,15 +60,16 @@ describe('runAlignStage', () => {
     expect(a.backend.used).toBe('cpu');
     expect(a.align.ot).toBeDefined();
     expect(a.manifest.resolved.epsilon).toBeGreaterThan(0);
-    expect(a.diagnostics.selected.energy).toBeLessThan(a.diagnostics.pool.energy);
-    const b = await runAlignStage(undefined, demoVsGlobal('semi-relaxed'), services);
+    // No energy assertion: balanced OT with a uniform pool marginal cannot reweight the pool
+    // (METHOD.md §5), so on the tilted demo pool it does not beat it. That is the ablation's point.
+    const b = await runAlignStage(undefined, demoVsGlobal('ot', 7, 300), services);
     expect(Array.from(b.align.selected)).toEqual(Array.from(a.align.selected));
     expect(b.manifest.result.selectedSha256).toBe(a.manifest.result.selectedSha256);
   });
 
   it('a fired signal rejects with AbortError', async () => {
     const ctrl = new AbortController();
-    const run = runAlignStage(ctrl.signal, demoVsGlobal('semi-relaxed'), services, (p) => {
+    const run = runAlignStage(ctrl.signal, demoVsGlobal('ot'), services, (p) => {
       if (p.stage === 'sinkhorn') ctrl.abort();
     });
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
@@ -158,7 +159,7 @@ describe('alignRequestOf', () => {
     const bad = alignRequestOf({ ...DEFAULT_FORM, size: '0', tol: '-1', pool: 'file' });
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.problems.map((p) => p.field).sort()).toEqual(['poolFile', 'size', 'tol']);
-    const adv = alignRequestOf({ ...DEFAULT_FORM, tol: '1e-3', epsScaling: false, preferCpu: true, reference: 'stored', storedId: 'r1', storedCountries: 'jp, kr' });
+    const adv = alignRequestOf({ ...DEFAULT_FORM, tol: '1e-3', epsScaling: false, backend: 'cpu', reference: 'stored', storedId: 'r1', storedCountries: 'jp, kr' });
     expect(adv.ok && adv.input.options).toMatchObject({ sinkhorn: { tol: 1e-3, epsScaling: false }, prefer: 'cpu' });
     expect(adv.ok && adv.input.reference).toEqual({ kind: 'stored', id: 'r1', countries: ['JP', 'KR'] });
   });
