@@ -1,7 +1,7 @@
 /**
  * `npm run align -- --pool pool.csv --reference ref.csv --size K [--method M] [--seed N]
  *   [--out aligned.csv] [--json] [--epsilon E] [--tol T] [--max-iter N] [--no-eps-scaling]
- *   [--backend cpu|gpu] [--threads N] [--traits a,b,c] [--standardize|--no-standardize]`
+ *   [--backend cpu|gpu] [--threads N] [--traits a,b,c] [--centroids N] [--standardize|--no-standardize]`
  *
  * A thin shell over src/core/align: reads two CSVs (papaparse), matches trait columns by header
  * (case-insensitive), runs one registry method and prints diagnostics before (pool, random subset)
@@ -23,7 +23,7 @@ import { applyStandardizer, standardizerOf } from '../core/align/stats';
 
 const USAGE = `usage: npm run align -- --pool pool.csv --reference ref.csv --size K [--method ${Object.keys(ALIGN_METHODS).join('|')}]
   [--seed N] [--out aligned.csv] [--json] [--epsilon E] [--tol T] [--max-iter N] [--no-eps-scaling]
-  [--backend cpu|gpu] [--threads N] [--traits a,b,c] [--standardize|--no-standardize]`;
+  [--backend cpu|gpu] [--threads N] [--traits a,b,c] [--centroids N] [--standardize|--no-standardize]`;
 
 export interface AlignCliArgs {
   pool: string;
@@ -40,6 +40,8 @@ export interface AlignCliArgs {
   backend: 'cpu' | 'gpu';
   threads: number;
   traits: string[] | undefined;
+  /** Quantise a reference larger than this into this many weighted k-means centroids. */
+  centroids: number | undefined;
   standardize: boolean;
 }
 
@@ -87,6 +89,7 @@ export function parseAlignArgs(argv: string[]): AlignCliArgs {
       }
       case '--threads': a.threads = num(flag, value(), true); break;
       case '--traits': a.traits = value().split(',').map((s) => s.trim()).filter(Boolean); break;
+      case '--centroids': a.centroids = num(flag, value(), true); break;
       case '--standardize': a.standardize = true; break;
       case '--no-standardize': a.standardize = false; break;
       case '--help': case '-h': throw new UsageError(USAGE);
@@ -110,6 +113,7 @@ export function parseAlignArgs(argv: string[]): AlignCliArgs {
     backend: a.backend ?? 'cpu',
     threads: a.threads ?? 1,
     traits: a.traits,
+    centroids: a.centroids,
     standardize: a.standardize,
   };
 }
@@ -236,6 +240,7 @@ export async function runAlignCli(argv: string[], io: AlignCliIo): Promise<numbe
       size: args.size,
       seed: args.seed,
       standardize: args.standardize,
+      ...(args.centroids !== undefined && { referenceCentroids: args.centroids }),
       sinkhorn: {
         ...(args.epsilon !== undefined && { epsilon: args.epsilon }),
         ...(args.tol !== undefined && { tol: args.tol }),

@@ -66,8 +66,15 @@ export interface AlignOptions {
   isSelection?: 'systematic' | 'top';
   /** Targets when the reference size ≠ K: 'quota' (default) or 'kmeans'. See module comment. */
   targets?: 'quota' | 'kmeans';
-  /** k-means settings for targets 'kmeans' (k is set to size). */
+  /** k-means settings for targets 'kmeans' and referenceCentroids (k and seed are set here). */
   kmeans?: Omit<KMeansOptions, 'k' | 'seed'>;
+  /**
+   * Quantise a large reference first (METHOD.md §5): when the reference has more points than this,
+   * every step runs against this many weighted k-means centroids (weights = cluster mass) instead.
+   * Default: off. Cost O(n·k·d) per k-means iteration (1M × 2000 × 5 ≈ 10¹⁰), so pair it with
+   * kmeans.maxIter for interactive use.
+   */
+  referenceCentroids?: number;
 }
 
 export interface AlignOtInfo {
@@ -97,7 +104,7 @@ export interface AlignResult {
   /** Number of matching targets (reference points with quota > 0, or centroids). */
   targets: number;
   backend: string;
-  /** Milliseconds per step (standardize, importance, kmeans, sinkhorn, select, total). */
+  /** Milliseconds per step (standardize, quantize, importance, kmeans, sinkhorn, select, total). */
   timings: Record<string, number>;
   /** Full solver outputs, for inspection. */
   importance: ImportanceResult | undefined;
@@ -188,6 +195,10 @@ async function runMethod(
   }
   lap('standardize');
   throwIfAborted(signal);
+  if (options.referenceCentroids !== undefined && reference.n > options.referenceCentroids) {
+    reference = (await weightedKMeans(signal, reference, { ...options.kmeans, k: options.referenceCentroids, seed }, onProgress)).centroids;
+    lap('quantize');
+  }
 
   let importance: ImportanceResult | undefined;
   let a = pool.weights;

@@ -73,6 +73,13 @@ describe('method registry', () => {
     expect(Array.from(r.selected)).toEqual(Array.from({ length: 10 }, (_, k) => pool.n + k));
   });
 
+  it('quantises a large reference into weighted k-means centroids first when referenceCentroids is set', async () => {
+    const r = await align(undefined, pool, ref, { size: 30, method: 'nearest', referenceCentroids: 50, kmeans: { maxIter: 10 } }, cpu);
+    expect(r.timings.quantize).toBeGreaterThan(0);
+    expect(r.targets).toBeLessThanOrEqual(30);
+    expect(new Set(r.selected).size).toBe(30);
+  });
+
   it('rejects K larger than the pool, mismatched dimensions and unknown methods with InputError', async () => {
     await expect(align(undefined, pool, ref, { size: 301 }, cpu)).rejects.toMatchObject({ name: 'InputError', message: expect.stringMatching(/larger than the pool/) });
     await expect(align(undefined, pool, makeCloud([1, 2], 2), { size: 5 }, cpu)).rejects.toMatchObject({ name: 'InputError' });

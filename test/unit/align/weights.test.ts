@@ -58,6 +58,12 @@ describe('importance weights', () => {
     expect((await importanceWeights(undefined, pool, ref, { bandwidth: 0.3 }, cpu)).bandwidth).toBe(0.3);
   });
 
+  it('throw NumericError when a density comes out NaN (a cloud built around makeCloud with a NaN point)', async () => {
+    const c = randomCloud(10, 2, 6);
+    const bad = { ...c, points: Float32Array.from(c.points, (v, i) => (i === 3 ? NaN : v)) };
+    await expect(importanceWeights(undefined, bad, c, { bandwidth: 1 }, cpu)).rejects.toMatchObject({ name: 'NumericError' });
+  });
+
   it('fail with InputError on bad bandwidth and on mismatched dimensions', async () => {
     const c = randomCloud(10, 2, 6);
     await expect(importanceWeights(undefined, c, c, { bandwidth: -1 }, cpu)).rejects.toMatchObject({ name: 'InputError' });
