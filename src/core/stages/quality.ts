@@ -43,7 +43,10 @@ export const DEFAULT_QUALITY_OPTIONS: QualityOptions = {
   prompt: JUDGE_PROMPT,
 };
 
-export function qualityOptions(over: Partial<QualityOptions> = {}): QualityOptions {
+/** Partial options; `rules` may be partial too (unnamed rules keep their defaults). */
+export type QualityOptionsInput = Partial<Omit<QualityOptions, 'rules'>> & { rules?: Partial<RuleOptions> };
+
+export function qualityOptions(over: QualityOptionsInput = {}): QualityOptions {
   const o = { ...DEFAULT_QUALITY_OPTIONS, ...over, rules: { ...DEFAULT_RULE_OPTIONS, ...over.rules }, decoding: { ...DEFAULT_QUALITY_OPTIONS.decoding, ...over.decoding } };
   checkThreshold(o.threshold);
   return o;

@@ -110,6 +110,7 @@ export async function answerQuestionnaire(ctx: StageContext, persona: StoredPers
   const perItem: Record<string, number[]> = {};
   let promptTokens = 0;
   let cached = 0;
+  let completionTokens = 0;
   let calls = 0;
   let coverageSum = 0;
   const decoding: DecodingOptions = method === 'json' ? { temperature: options.temperature, maxTokens: 16 } : {};
@@ -125,6 +126,7 @@ export async function answerQuestionnaire(ctx: StageContext, persona: StoredPers
       promptTokens += r.promptTokens;
       cached += r.cachedPromptTokens;
       coverageSum += r.coverage;
+      completionTokens++;
       const probs = choiceProbabilities(r.logprobs);
       perItem[item.code] = probs;
       answers[item.code] = expectedLikert(probs);
@@ -139,6 +141,7 @@ export async function answerQuestionnaire(ctx: StageContext, persona: StoredPers
           );
           calls++;
           promptTokens += r.promptTokens;
+          completionTokens += r.completionTokens;
           value = parseAnswer(r.text);
         }
         if (value === undefined) throw new AppError('FormatError', `No usable answer to item ${item.code} after 3 tries.`);
@@ -165,6 +168,7 @@ export async function answerQuestionnaire(ctx: StageContext, persona: StoredPers
     flags,
     promptTokens,
     cachedPromptTokens: cached,
+    completionTokens,
     calls,
     ms: Date.now() - started,
   };

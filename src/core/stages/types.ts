@@ -105,6 +105,8 @@ export interface ProfileDetail {
   flags: string[];
   promptTokens: number;
   cachedPromptTokens: number;
+  /** Tokens generated: one per logprobs call; the answers' tokens in JSON mode. */
+  completionTokens: number;
   calls: number;
   ms: number;
 }

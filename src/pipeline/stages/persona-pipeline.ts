@@ -24,7 +24,7 @@ import { AppError } from '../../core/errors';
 import { requireModel, type StageContext } from '../../core/stages/context';
 import { mineAuthor, mineOptions, type MineOptions } from '../../core/stages/mining';
 import { promptRef, type PromptTemplate } from '../../core/stages/prompts';
-import { assessPersona, qualityOptions, type QualityOptions } from '../../core/stages/quality';
+import { assessPersona, qualityOptions, type QualityOptions, type QualityOptionsInput } from '../../core/stages/quality';
 import { answerQuestionnaire, questionnaireOptions, type QuestionnaireOptions } from '../../core/stages/questionnaire';
 import type { SelectablePost } from '../../core/stages/select-posts';
 import { minedPersonaId, STAGE_NAMES, type StageName, type StoredPersona } from '../../core/stages/types';
@@ -39,7 +39,7 @@ export interface PipelineOptions {
 
 export interface PipelineOptionsInput {
   mine?: Partial<MineOptions>;
-  quality?: Partial<QualityOptions>;
+  quality?: QualityOptionsInput;
   profile?: Partial<QuestionnaireOptions>;
   /** One seed for all three stages unless a stage sets its own. */
   seed?: number;
