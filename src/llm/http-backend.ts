@@ -57,6 +57,9 @@ export function checkBaseUrl(baseUrl: string, allowRemote: boolean): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new AppError('InputError', `The model server URL must start with http:// or https://, not ${url.protocol}`);
   }
+  if (url.username || url.password) {
+    throw new AppError('InputError', 'Put the server key in the API key field, not in the URL (user:password@ is not accepted).');
+  }
   if (!allowRemote && !isLoopback(url)) {
     throw new AppError(
       'InputError',
