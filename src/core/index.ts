@@ -16,6 +16,7 @@ export { makeCloud, subsetCloud, pointAt, type WeightedCloud } from './cloud';
 export { lseRows } from './lse';
 export type { PairKernel, PairKernelFactory } from './align/kernel';
 export { cpuKernel, cpuKernelFactory, pooledKernelFactory, rowRanges, type RowLsePool } from './align/cpu-kernel';
+export { MessageLsePool, serveLsePool, type LseEndpoint, type LsePoolMessage, type LsePoolReply } from './align/lse-pool';
 export {
   importanceWeights, scottBandwidth, trimWeights,
   type ImportanceOptions, type ImportanceResult, type WeightTrim,

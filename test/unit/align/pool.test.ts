@@ -26,3 +26,26 @@ describe('NodeLsePool (worker_threads)', () => {
     expect(Array.from(a.f)).toEqual(Array.from(b.f));
   });
 });
+
+describe('MessageLsePool without shared memory (the browser path when not cross-origin isolated)', () => {
+  it('copies arrays, gets rows back from each in-process "worker", and matches the CPU kernel', async () => {
+    const { MessageLsePool, serveLsePool } = await import('../../../src/core/align/lse-pool');
+    const endpoints = [0, 1, 2].map(() => {
+      let deliver: (r: import('../../../src/core/align/lse-pool').LsePoolReply) => void = () => undefined;
+      const serve = serveLsePool((r) => queueMicrotask(() => deliver(r)));
+      return {
+        post: (m: import('../../../src/core/align/lse-pool').LsePoolMessage) => queueMicrotask(() => serve(structuredClone(m))),
+        listen: (cb: typeof deliver) => (deliver = cb),
+        terminate: () => undefined,
+      };
+    });
+    const p = new MessageLsePool(endpoints, { shared: false });
+    const x = randomCloud(31, 5, 3);
+    const y = randomCloud(12, 5, 4);
+    const k = await pooledKernelFactory(p).create(x.points, y.points, 5);
+    const kc = await cpuKernelFactory().create(x.points, y.points, 5);
+    const alpha = Float64Array.from({ length: 12 }, (_, j) => j / 3);
+    expect(Array.from(await k.rowLse(alpha, 1.3))).toEqual(Array.from(await kc.rowLse(alpha, 1.3)));
+    await p.close();
+  });
+});
