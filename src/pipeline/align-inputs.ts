@@ -44,6 +44,8 @@ export interface LoadedPool {
   sha256: string;
   /** Why rows were left out, e.g. personas without trait scores. */
   notes: string[];
+  /** CSV pools: the file's header and rows (row i ↔ point i), so the export keeps every column, as the CLI's --out does. */
+  csv: { header: string[]; rows: string[][] } | undefined;
 }
 
 export interface LoadedReference {
@@ -85,7 +87,7 @@ export function poolFromJsonl(name: string, kind: 'demo' | 'jsonl', text: string
   const pts = new Float32Array(records.length * TRAITS.length);
   records.forEach((r, i) => TRAITS.forEach((t, k) => (pts[i * TRAITS.length + k] = r.traits![t])));
   const notes = all.length > records.length ? [`${all.length - records.length} of ${all.length} personas have no trait scores and were left out.`] : [];
-  return { kind, name, cloud: makeCloud(pts, TRAITS.length, undefined, name), ids: records.map((r) => r.id), records, bytes: byteLength(text), sha256, notes };
+  return { kind, name, cloud: makeCloud(pts, TRAITS.length, undefined, name), ids: records.map((r) => r.id), records, bytes: byteLength(text), sha256, notes, csv: undefined };
 }
 
 /** Trait-column CSV through the core reference parser; the optional `id` column names the rows. */
@@ -95,16 +97,19 @@ export function poolFromCsv(name: string, text: string, sha256: string): LoadedP
   if (parsed.droppedMissing > 0) notes.push(`${parsed.droppedMissing} rows were dropped for missing answers.`);
   if (parsed.weighted) notes.push('The file has a weight column: the pool keeps those weights.');
   let ids = Array.from({ length: parsed.cloud.n }, (_, i) => `row ${i + 1}`);
+  let csv: LoadedPool['csv'];
   if (parsed.droppedMissing === 0) {
     // Same row walk as parseReferenceCsv (header, then every line that is not empty), so row i ↔ point i.
-    const rows = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { header: false, skipEmptyLines: false }).data;
-    const idCol = (rows[0] ?? []).map((h) => h.trim().toLowerCase()).indexOf('id');
-    if (idCol >= 0) {
-      const fromFile = rows.slice(1).filter((r) => !(r.length === 1 && r[0]!.trim() === '')).map((r) => r[idCol]?.trim() ?? '');
-      if (fromFile.length === ids.length) ids = fromFile.map((v, i) => v || `row ${i + 1}`);
+    const all = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { header: false, skipEmptyLines: false }).data;
+    const header = all[0] ?? [];
+    const rows = all.slice(1).filter((r) => !(r.length === 1 && r[0]!.trim() === ''));
+    if (rows.length === ids.length) {
+      csv = { header, rows };
+      const idCol = header.map((h) => h.trim().toLowerCase()).indexOf('id');
+      if (idCol >= 0) ids = rows.map((r, i) => r[idCol]?.trim() || `row ${i + 1}`);
     }
   }
-  return { kind: 'csv', name, cloud: parsed.cloud, ids, records: undefined, bytes: byteLength(text), sha256, notes };
+  return { kind: 'csv', name, cloud: parsed.cloud, ids, records: undefined, bytes: byteLength(text), sha256, notes, csv };
 }
 
 export async function loadReference(input: ReferenceInput, services: InputServices): Promise<LoadedReference> {

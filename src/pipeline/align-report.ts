@@ -131,10 +131,15 @@ export function traitHistograms(reference: WeightedCloud, pool: WeightedCloud, s
 }
 
 /**
- * The selected personas as CSV: pool row (1-based), id, the five traits on their own scale, and
- * for persona JSONL the descriptive fields and the narrative.
+ * The selected personas as CSV. A CSV pool: its own header and the selected rows as they were in
+ * the file (as the CLI's --out writes them). Persona JSONL: pool row (1-based), id, the five traits,
+ * the descriptive fields and the narrative.
  */
 export function selectedCsv(pool: LoadedPool, selected: ArrayLike<number>): string {
+  if (pool.csv) {
+    const rows = Array.from(selected, (i) => pool.csv!.rows[i]!);
+    return Papa.unparse({ fields: pool.csv.header, data: rows }, { newline: '\n' }) + '\n';
+  }
   const metaKeys = ['name', 'gender', 'age', 'ageBand', 'occupation', 'city', 'country', 'region'];
   const header = ['row', 'id', ...TRAITS, ...(pool.records ? [...metaKeys, 'text'] : [])];
   const rows: string[][] = [];

@@ -27,6 +27,14 @@ export interface AlignFormValues {
   standardize: boolean;
   /** '' = the worker's default; 'gpu' = WebGPU (CPU if it fails); 'cpu' = CPU only. */
   backend: '' | 'gpu' | 'cpu';
+  /** The [ours] choices of the registry; '' = the core's default (see AlignOptions). */
+  selection: '' | 'matching' | 'systematic';
+  targets: '' | 'quota' | 'kmeans';
+  isSelection: '' | 'systematic' | 'top';
+  /** KDE bandwidth in standardised units; empty = Scott's rule. */
+  bandwidth: string;
+  /** Cap IS weights at k × mean; empty = the core's default (k = 20). */
+  trimK: string;
 }
 
 /** [ours] K = 300 as in METHOD.md's measurement; the built-in sample's n = 2,000, seeds 1. */
@@ -48,6 +56,11 @@ export const DEFAULT_FORM: AlignFormValues = {
   epsScaling: true,
   standardize: true,
   backend: '',
+  selection: '',
+  targets: '',
+  isSelection: '',
+  bandwidth: '',
+  trimK: '',
 };
 
 export interface FieldProblem {
@@ -95,6 +108,9 @@ export function alignRequestOf(v: AlignFormValues): AlignRequestCheck {
   const epsilon = optionalPositive('epsilon', v.epsilon, 'ε');
   const tol = optionalPositive('tol', v.tol, 'Tolerance');
   const maxIter = optionalPositive('maxIter', v.maxIter, 'Max iterations', true);
+  const bandwidth = optionalPositive('bandwidth', v.bandwidth, 'KDE bandwidth');
+  const trimK = optionalPositive('trimK', v.trimK, 'Weight cap');
+  if (trimK !== undefined && trimK < 1) problems.push({ field: 'trimK', message: 'Weight cap must be at least 1 (× the mean weight).' });
   if (problems.length > 0) return { ok: false, problems };
 
   // Only the keys the user set travel: unset ones take the core's defaults and the manifest shows that.
@@ -103,6 +119,9 @@ export function alignRequestOf(v: AlignFormValues): AlignRequestCheck {
   if (tol !== undefined) sinkhorn.tol = tol;
   if (maxIter !== undefined) sinkhorn.maxIter = maxIter;
   if (!v.epsScaling) sinkhorn.epsScaling = false;
+  const importance: NonNullable<AlignOptions['importance']> = {};
+  if (bandwidth !== undefined) importance.bandwidth = bandwidth;
+  if (trimK !== undefined) importance.trim = { kind: 'mean-multiple', k: trimK };
   return {
     ok: true,
     input: {
@@ -114,6 +133,10 @@ export function alignRequestOf(v: AlignFormValues): AlignRequestCheck {
         seed,
         standardize: v.standardize,
         ...(Object.keys(sinkhorn).length > 0 ? { sinkhorn } : {}),
+        ...(Object.keys(importance).length > 0 ? { importance } : {}),
+        ...(v.selection !== '' ? { selection: v.selection } : {}),
+        ...(v.targets !== '' ? { targets: v.targets } : {}),
+        ...(v.isSelection !== '' ? { isSelection: v.isSelection } : {}),
         ...(v.backend !== '' ? { prefer: v.backend } : {}),
       },
     },

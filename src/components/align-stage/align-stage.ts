@@ -262,6 +262,8 @@ export class AlignStage extends LitElement {
       this.phase = 'idle';
       if (isAppError(e, 'AbortError') || abort.signal.aborted) {
         this.status = 'Alignment cancelled; nothing was selected.';
+        // The Cancel button is gone: keep keyboard focus in the form.
+        void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('button[type="submit"]')?.focus());
       } else {
         this.error = message(e);
         this.status = '';
@@ -317,6 +319,15 @@ export class AlignStage extends LitElement {
         @input=${(e: Event) => this.set(field, (e.target as HTMLInputElement).value as never)}
       />
       ${this.problem(field)}
+    </label>`;
+  }
+
+  private choice(field: 'selection' | 'targets' | 'isSelection', label: string, options: Array<[string, string]>) {
+    return html`<label>
+      ${label}
+      <select name=${field} @change=${(e: Event) => this.set(field, (e.target as HTMLSelectElement).value as never)}>
+        ${options.map(([value, text]) => html`<option value=${value} ?selected=${this.form[field] === value}>${text}</option>`)}
+      </select>
     </label>`;
   }
 
@@ -425,15 +436,24 @@ export class AlignStage extends LitElement {
 
   private advanced() {
     return html`<details>
-      <summary>Advanced OT options</summary>
+      <summary>Advanced options (OT, selection, weights, backend)</summary>
       <fieldset class="plain" ?disabled=${this.phase === 'running'}>
-      <legend class="visually-hidden">Advanced OT options</legend>
+      <legend class="visually-hidden">Advanced options</legend>
       <div class="sub">
         ${this.numberField('epsilon', 'ε (cost units)', 'default: 0.01 × mean cost', 'Entropic regularisation; empty = 0.01 × the mean squared distance between the clouds')}
         ${this.numberField('tol', 'Tolerance (marginal L1)', '1e-4')} ${this.numberField('maxIter', 'Max iterations', '5000')}
       </div>
       <div class="sub">
         ${this.check('epsScaling', 'ε-scaling (anneal from the diameter)')} ${this.check('standardize', 'Standardise traits (reference SDs)')}
+      </div>
+      <div class="sub">
+        ${this.choice('selection', 'From plan to K (OT methods)', [['', 'Plan-mass matching (default)'], ['systematic', 'Systematic sampling ∝ row sums']])}
+        ${this.choice('targets', 'Targets when reference size ≠ K', [['', 'Reference points with quotas (default)'], ['kmeans', 'k-means centroids (K of them)']])}
+        ${this.choice('isSelection', 'IS selection', [['', 'Systematic ∝ weights (default)'], ['top', 'Largest weights']])}
+        ${this.numberField('bandwidth', 'KDE bandwidth (IS)', "Scott's rule", 'In reference SDs when standardised; empty = Scott\'s rule')}
+        ${this.numberField('trimK', 'Weight cap (× mean, IS)', '20')}
+      </div>
+      <div class="sub">
         <label>
           Backend
           <select name="backend" @change=${(e: Event) => this.set('backend', (e.target as HTMLSelectElement).value as AlignFormValues['backend'])}>

@@ -14,7 +14,7 @@ import { runAlignStage, type AlignStageInput, type AlignStageServices } from '..
 import { AlignService } from '../../../src/services/align-service';
 import '../../../src/components/align-stage/align-stage';
 import type { AlignStage } from '../../../src/components/align-stage/align-stage';
-import { deepQuery, deepQueryAll, text, waitFor, waitForEl } from '../ui/helpers';
+import { deepActiveElement, deepQuery, deepQueryAll, text, waitFor, waitForEl } from '../ui/helpers';
 
 const service = new AlignService();
 const services: AlignStageServices = { align: serviceAlignRunner(service), fetchText: fetchPublicText };
@@ -138,6 +138,7 @@ describe('<align-stage>', () => {
     const submit = deepQuery<HTMLButtonElement>('align-stage button[type="submit"]')!;
     expect(submit.disabled).toBe(false);
     expect(text(submit)).toBe('Run alignment');
+    await waitFor(() => deepActiveElement() === submit, 2_000, 'focus back on Run');
   });
 
   test('a CSV pool file and a stored reference (fake store), nearest', async () => {

@@ -51,7 +51,7 @@ describe('runAlignStage', () => {
 
   it('balanced OT reports ε steps and an OT result on the CPU kernel; same seed → same selection', async () => {
     const progress: Progress[] = [];
-    const a = await runAlignStage(undefined, demoVsGlobal('ot', 7, 300), services, (p) => progress.push(p));
+    const a = await runAlignStage(undefined, demoVsGlobal('ot', 7, 200), services, (p) => progress.push(p));
     const steps = progress.map(epsilonStepOf).filter((s) => s !== undefined);
     expect(steps.length).toBeGreaterThan(1);
     expect(steps.at(-1)!.epsilon).toBeGreaterThan(0);
@@ -62,7 +62,7 @@ describe('runAlignStage', () => {
     expect(a.manifest.resolved.epsilon).toBeGreaterThan(0);
     // No energy assertion: balanced OT with a uniform pool marginal cannot reweight the pool
     // (METHOD.md §5), so on the tilted demo pool it does not beat it. That is the ablation's point.
-    const b = await runAlignStage(undefined, demoVsGlobal('ot', 7, 300), services);
+    const b = await runAlignStage(undefined, demoVsGlobal('ot', 7, 200), services);
     expect(Array.from(b.align.selected)).toEqual(Array.from(a.align.selected));
     expect(b.manifest.result.selectedSha256).toBe(a.manifest.result.selectedSha256);
   });
@@ -112,7 +112,7 @@ describe('report helpers', () => {
     const p = poolFromCsv('p.csv', text, await sha256Hex(text));
     expect(p.ids).toEqual(['a1', 'a2']);
     expect(p.cloud.n).toBe(2);
-    expect(selectedCsv(p, [1])).toBe('row,id,openness,conscientiousness,extraversion,agreeableness,neuroticism\n2,a2,4,2,3,3,1\n');
+    expect(selectedCsv(p, [1])).toBe('id,openness,conscientiousness,extraversion,agreeableness,neuroticism\na2,4,2,3,3,1\n');
   });
 
   it('epsilonStepOf prefers counts and parses the solver text otherwise', () => {
@@ -162,6 +162,10 @@ describe('alignRequestOf', () => {
     const adv = alignRequestOf({ ...DEFAULT_FORM, tol: '1e-3', epsScaling: false, backend: 'cpu', reference: 'stored', storedId: 'r1', storedCountries: 'jp, kr' });
     expect(adv.ok && adv.input.options).toMatchObject({ sinkhorn: { tol: 1e-3, epsScaling: false }, prefer: 'cpu' });
     expect(adv.ok && adv.input.reference).toEqual({ kind: 'stored', id: 'r1', countries: ['JP', 'KR'] });
+    const sel = alignRequestOf({ ...DEFAULT_FORM, selection: 'systematic', targets: 'kmeans', isSelection: 'top', bandwidth: '0.4', trimK: '10' });
+    expect(sel.ok && sel.input.options).toMatchObject({ selection: 'systematic', targets: 'kmeans', isSelection: 'top', importance: { bandwidth: 0.4, trim: { kind: 'mean-multiple', k: 10 } } });
+    const badCap = alignRequestOf({ ...DEFAULT_FORM, trimK: '0.5' });
+    expect(!badCap.ok && badCap.problems[0]!.field).toBe('trimK');
   });
 });
 
