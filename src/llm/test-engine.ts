@@ -3,7 +3,7 @@ import type { ProgressCallback } from '../contracts/progress';
 import { hash53 } from '../core/corpus/text';
 import { AppError } from '../core/errors';
 import { Rng } from '../core/rng';
-import { generateFromSchema } from './json-schema';
+import { generateFromSchema, type JsonValue } from './json-schema';
 import { sleep } from './net';
 import { contentWords, itemKeying, personaNarrative, traitCues } from './test-engine-text';
 import { estimateMessageTokens, estimateTokens } from './tokens';
@@ -89,7 +89,10 @@ export function createTestEngine(options: TestEngineOptions = {}): TestEngine {
   const cache = new Map<string, CachedPrefix>();
   const stats: TestEngineStats = { calls: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0 };
   let loaded: LlmModelInfo | undefined;
-  let inFlight: AbortController | undefined;
+  // Calls run one at a time in submission order, as on one GPU; abort() fires this signal and
+  // replaces it, cancelling the call in flight and those queued behind it.
+  let session = new AbortController();
+  let tail: Promise<unknown> = Promise.resolve();
 
   const info: LlmModelInfo = {
     id: TEST_ENGINE_ID,
@@ -101,24 +104,24 @@ export function createTestEngine(options: TestEngineOptions = {}): TestEngine {
     tokenCounter: 'estimate',
   };
 
-  /** Counts the call, applies injected failures, and returns the abort signal for it. */
-  function begin(): AbortController {
-    stats.calls++;
-    const failure = options.failures?.[stats.calls];
-    if (failure === 'device-lost') {
-      loaded = undefined;
-      cache.clear();
-      throw new AppError('GpuError', `The GPU device was lost (test engine, injected on call ${stats.calls}); load the model again.`);
-    }
-    if (failure === 'model-error') throw new AppError('ModelError', `Injected model failure on call ${stats.calls} (test engine).`);
-    if (!loaded) throw new AppError('ModelError', `No model is loaded; call load('${TEST_ENGINE_ID}') first.`);
-    if (inFlight) throw new AppError('ModelError', 'The test engine runs one request at a time; await the previous call first.');
-    inFlight = new AbortController();
-    return inFlight;
-  }
-
-  function end(ctrl: AbortController): void {
-    if (inFlight === ctrl) inFlight = undefined;
+  /** Queues a call; applies injected failures when its turn comes (calls are numbered on submission). */
+  function run<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const call = ++stats.calls;
+    const signal = session.signal;
+    const result = tail.then(async () => {
+      if (signal.aborted) throw new AppError('AbortError', 'Cancelled.');
+      const failure = options.failures?.[call];
+      if (failure === 'device-lost') {
+        loaded = undefined;
+        cache.clear();
+        throw new AppError('GpuError', `The GPU device was lost (test engine, injected on call ${call}); load the model again.`);
+      }
+      if (failure === 'model-error') throw new AppError('ModelError', `Injected model failure on call ${call} (test engine).`);
+      if (!loaded) throw new AppError('ModelError', `No model is loaded; call load('${TEST_ENGINE_ID}') first.`);
+      return fn(signal);
+    });
+    tail = result.catch(() => undefined);
+    return result;
   }
 
   function checkContext(promptTokens: number): void {
@@ -130,7 +133,10 @@ export function createTestEngine(options: TestEngineOptions = {}): TestEngine {
   function chatText(req: ChatRequest, h: number): string {
     const rng = rngFrom(h);
     const last = req.messages[lastUserIndex(req.messages)]?.content ?? '';
-    if (req.jsonSchema) return JSON.stringify(generateFromSchema(req.jsonSchema.schema, rng, contentWords(last)));
+    if (req.jsonSchema) {
+      const value = generateFromSchema(req.jsonSchema.schema, rng, contentWords(last));
+      return JSON.stringify(answerLikertFields(value, req.jsonSchema.schema, req.messages, seed));
+    }
     if (isMiningPrompt(req.messages)) return personaNarrative(last, rng);
     const words = contentWords(last, 6);
     return `[test-engine ${h.toString(16).padStart(14, '0')}] ${words.length ? `Noted: ${words.join(', ')}.` : 'Noted.'}`;
@@ -150,10 +156,9 @@ export function createTestEngine(options: TestEngineOptions = {}): TestEngine {
       return loaded && { ...loaded };
     },
 
-    async chat(req: ChatRequest): Promise<ChatResponse> {
-      const t0 = Date.now();
-      const ctrl = begin();
-      try {
+    chat(req: ChatRequest): Promise<ChatResponse> {
+      return run(async (signal) => {
+        const t0 = Date.now();
         cache.clear(); // a chat replaces the single KV sequence
         const promptTokens = estimateMessageTokens(req.messages);
         checkContext(promptTokens);
@@ -167,19 +172,16 @@ export function createTestEngine(options: TestEngineOptions = {}): TestEngine {
           completionTokens = maxTokens;
           finishReason = 'length';
         }
-        await sleep(promptTokens * (options.msPerPromptToken ?? 0) + completionTokens * (options.msPerToken ?? 0), ctrl.signal);
+        await sleep(promptTokens * (options.msPerPromptToken ?? 0) + completionTokens * (options.msPerToken ?? 0), signal);
         stats.promptTokens += promptTokens;
         stats.completionTokens += completionTokens;
         return { text, promptTokens, completionTokens, finishReason, ms: Date.now() - t0 };
-      } finally {
-        end(ctrl);
-      }
+      });
     },
 
-    async choiceLogprobs(req: ChoiceRequest): Promise<ChoiceResponse> {
-      const t0 = Date.now();
-      const ctrl = begin();
-      try {
+    choiceLogprobs(req: ChoiceRequest): Promise<ChoiceResponse> {
+      return run(async (signal) => {
+        const t0 = Date.now();
         if (req.choices.length === 0) throw new AppError('InputError', 'choiceLogprobs needs at least one choice.');
         const split = lastUserIndex(req.messages);
         const prefix = split > 0 ? req.messages.slice(0, split) : [];
@@ -203,28 +205,26 @@ export function createTestEngine(options: TestEngineOptions = {}): TestEngine {
         const logprobs = choiceDistribution(req, prefix, prefixHash, seed);
         const rng = rngFrom(hashMessages(req.messages, seed ^ 0x5bd1e995));
         const coverage = 0.85 + 0.14 * rng.next();
-        await sleep((promptTokens - cachedPromptTokens) * (options.msPerPromptToken ?? 0) + (options.msPerToken ?? 0), ctrl.signal);
+        await sleep((promptTokens - cachedPromptTokens) * (options.msPerPromptToken ?? 0) + (options.msPerToken ?? 0), signal);
         stats.promptTokens += promptTokens;
         stats.cachedPromptTokens += cachedPromptTokens;
         stats.completionTokens += 1;
         return { logprobs, coverage, promptTokens, cachedPromptTokens, ms: Date.now() - t0 };
-      } finally {
-        end(ctrl);
-      }
+      });
     },
 
-    async countTokens(text: string): Promise<number> {
-      const ctrl = begin();
-      end(ctrl);
-      return estimateTokens(text);
+    countTokens(text: string): Promise<number> {
+      return run(async () => estimateTokens(text));
     },
 
     async abort(): Promise<void> {
-      inFlight?.abort();
+      session.abort();
+      session = new AbortController();
     },
 
     async unload(): Promise<void> {
-      inFlight?.abort();
+      session.abort();
+      session = new AbortController();
       loaded = undefined;
       cache.clear();
     },
@@ -233,6 +233,30 @@ export function createTestEngine(options: TestEngineOptions = {}): TestEngine {
       return { ...stats };
     },
   };
+}
+
+/** Property names a questionnaire's JSON answer uses for the chosen scale point. */
+const LIKERT_FIELD = /^(answer|response|rating|choice|likert)$/i;
+
+/**
+ * JSON-mode questionnaire answers agree with logprob mode: an integer property named like an answer
+ * (LIKERT_FIELD) with a small range (≤ 10 points) gets the most likely point of choiceDistribution.
+ */
+function answerLikertFields(value: JsonValue, schema: Record<string, unknown>, messages: readonly ChatMessage[], seed: number): JsonValue {
+  const props = schema['properties'];
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || props === null || typeof props !== 'object') return value;
+  const split = lastUserIndex(messages);
+  const prefix = split > 0 ? messages.slice(0, split) : [];
+  for (const [key, sub] of Object.entries(props as Record<string, Record<string, unknown>>)) {
+    const lo = sub['minimum'];
+    const hi = sub['maximum'];
+    if (!LIKERT_FIELD.test(key) || !(key in value) || sub['type'] !== 'integer' || typeof lo !== 'number' || typeof hi !== 'number') continue;
+    if (!Number.isInteger(lo) || !Number.isInteger(hi) || hi <= lo || hi - lo > 9) continue;
+    const choices = Array.from({ length: hi - lo + 1 }, (_, i) => String(lo + i));
+    const lp = choiceDistribution({ messages: [...messages], choices }, prefix, hashMessages(prefix, seed), seed);
+    value[key] = lo + lp.indexOf(Math.max(...lp));
+  }
+  return value;
 }
 
 /**

@@ -87,6 +87,31 @@ describe('test engine', () => {
     expect(validateJson(JSON.parse(r.text), schema)).toEqual([]);
   });
 
+  it('answers JSON-mode Likert items in line with the persona text', async () => {
+    const e = await loaded();
+    const schema = { type: 'object', properties: { answer: { type: 'integer', minimum: 1, maximum: 5 } }, required: ['answer'] };
+    const answer = async (persona: string) =>
+      (JSON.parse((await e.chat({ messages: [{ role: 'system', content: persona }, { role: 'user', content: 'Am the life of the party.' }], jsonSchema: { name: 'likert', schema } })).text) as { answer: number }).answer;
+    const outgoing = await answer('Outgoing, sociable, talkative, lively and energetic; the life of the party.');
+    const shy = await answer('Shy, quiet, reserved and introverted; solitary by choice.');
+    expect(outgoing).toBeGreaterThanOrEqual(4);
+    expect(shy).toBeLessThanOrEqual(2);
+  });
+
+  it('queues concurrent calls in order, and abort() cancels the running and queued ones', async () => {
+    const e = await loaded({ msPerToken: 2 });
+    const order: number[] = [];
+    const calls = [0, 1, 2].map((i) => e.chat({ messages: [{ role: 'user', content: `call ${i}` }] }).then(() => order.push(i)));
+    await Promise.all(calls);
+    expect(order).toEqual([0, 1, 2]);
+    const a = e.chat({ messages: MINING });
+    const b = e.chat({ messages: MINING });
+    setTimeout(() => void e.abort(), 20);
+    await expect(a).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(b).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(e.countTokens('abcd')).resolves.toBe(1);
+  });
+
   it('truncates at maxTokens with finishReason length', async () => {
     const e = await loaded();
     const r = await e.chat({ messages: MINING, decoding: { maxTokens: 10 } });
