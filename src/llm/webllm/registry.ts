@@ -244,16 +244,3 @@ function mib(bytes: number): string {
 function gb(mb: number): string {
   return `${(mb / 1000).toFixed(1)} GB`;
 }
-
-/** "≈1.9 GB" for an estimate, "1.87 GB" for an exact size. */
-export function formatBytes(bytes: number, estimate = false): string {
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  const text = i === 0 ? `${v} B` : `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${units[i]}`;
-  return estimate ? `≈${text}` : text;
-}
