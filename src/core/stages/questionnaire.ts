@@ -11,7 +11,7 @@
  */
 import type { DecodingOptions } from '../../contracts/llm';
 import type { PersonaAnswers } from '../../contracts/persona';
-import { AppError } from '../errors';
+import { AppError, isAppError } from '../errors';
 import { IPIP50_ITEMS, N_ITEMS } from '../psychometrics/ipip50';
 import { responseStyleReport } from '../psychometrics/reliability';
 import { scoreAnswersInto } from '../psychometrics/scoring';
@@ -99,6 +99,19 @@ export function traitsFromAnswers(answers: PersonaAnswers): TraitVector {
 
 /** Runs the questionnaire for one persona; returns it with answers, traits and the profile detail. */
 export async function answerQuestionnaire(ctx: StageContext, persona: StoredPersona, options: QuestionnaireOptions = DEFAULT_QUESTIONNAIRE_OPTIONS): Promise<StoredPersona> {
+  try {
+    return await answerWith(ctx, persona, options);
+  } catch (e) {
+    // 'auto' learns only on the first call that a server drops logprobs (the HTTP backend then
+    // reports supportsLogprobs: false): start this persona over with JSON answers.
+    if (options.method !== 'auto' || !isAppError(e, 'ModelError') || !ctx.model.supportsLogprobs) throw e;
+    const now = await ctx.llm.info();
+    if (!now || now.supportsLogprobs) throw e;
+    return answerWith({ ...ctx, model: now }, persona, { ...options, method: 'json' });
+  }
+}
+
+async function answerWith(ctx: StageContext, persona: StoredPersona, options: QuestionnaireOptions): Promise<StoredPersona> {
   const { llm, model, signal } = ctx;
   const started = Date.now();
   const method = options.method === 'auto' ? (model.supportsLogprobs ? 'logprobs' : 'json') : options.method;

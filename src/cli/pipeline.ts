@@ -1,0 +1,345 @@
+/**
+ * `npm run pipeline -- --corpus PATH --endpoint URL --model NAME [--stages mine,quality,profile]
+ *    [--limit N] [--out DIR] [--seed S] [--threshold T] [--allow-remote] [--engine http|test]
+ *    [--author-col C --text-col C [--date-col C] [--meta-col C,...]] [--format F]`
+ *
+ * Runs the persona stages (mine → quality → profile) in Node with the same stage code as the app,
+ * against an OpenAI-compatible server (src/llm/http-backend.ts; loopback only unless
+ * --allow-remote), or `--engine test` (the deterministic test engine: no model; the manifest says
+ * so). Writes into DIR (default ./pipeline-out):
+ *   journal.jsonl   the job store (append-only); running again with the same DIR resumes
+ *   personas.jsonl  one persona per line: id, author, status, text, meta, quality, answers, traits, flags
+ *   manifest.json   inputs (name, size, sha256), options, model, backend, prompts, decoding, seeds,
+ *                   package versions, timings and counts of every invocation
+ * Exit 0 when every requested stage finished, 1 when a stage stopped (error, Ctrl-C), 2 on usage errors.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, openAsBlob, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pkg from '../../package.json';
+import type { ColumnMapping, CorpusFormat, CorpusReadOptions, CorpusSource } from '../contracts/corpus';
+import type { AuthorSummary } from '../contracts/corpus-store';
+import type { LlmService } from '../contracts/llm';
+import { CORPUS_EXTENSIONS, countWords, isHiddenPath, readCorpus } from '../core/corpus';
+import { selectAuthors } from '../core/corpus-filter';
+import { isAppError } from '../core/errors';
+import { STAGE_NAMES, type SelectablePost, type StageName, type StoredPersona } from '../core/stages';
+import { describeBackend } from '../llm/describe';
+import { createHttpBackend } from '../llm/http-backend';
+import { createTestEngine, TEST_ENGINE_ID } from '../llm/test-engine';
+import { abortJob, processJobLock } from '../pipeline/job-runner';
+import { openFileStore } from '../pipeline/stages/file-store';
+import { describeOptions, pipelineOptions, runPersonaPipeline, type PipelineResult } from '../pipeline/stages/persona-pipeline';
+
+const FORMATS: CorpusFormat[] = ['blog-xml', 'blog-csv', 'csv', 'tsv', 'jsonl'];
+export const PIPELINE_MANIFEST_FORMAT = 'persona-align/persona-run@1';
+const USAGE =
+  'usage: npm run pipeline -- --corpus PATH [--corpus PATH...] (--endpoint URL --model NAME | --engine test) ' +
+  '[--stages mine,quality,profile] [--limit N] [--out DIR] [--seed S] [--threshold T] [--allow-remote] ' +
+  '[--format F] [--author-col C --text-col C [--date-col C] [--meta-col C,C]]';
+
+class UsageError extends Error {}
+
+export interface PipelineArgs {
+  corpus: string[];
+  engine: 'http' | 'test';
+  endpoint?: string;
+  model?: string;
+  stages: StageName[];
+  limit?: number;
+  out: string;
+  seed: number;
+  threshold: number;
+  allowRemote: boolean;
+  format?: CorpusFormat;
+  mapping?: ColumnMapping;
+}
+
+export function parseArgs(argv: readonly string[]): PipelineArgs {
+  const a: PipelineArgs = { corpus: [], engine: 'http', stages: [...STAGE_NAMES], out: 'pipeline-out', seed: 1, threshold: 4, allowRemote: false };
+  let author: string | undefined;
+  let text: string | undefined;
+  let date: string | undefined;
+  const meta: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    const int = (min: number): number => {
+      const v = value();
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} needs a whole number ≥ ${min}, not "${v}"`);
+      return n;
+    };
+    switch (flag) {
+      case '--corpus': a.corpus.push(value()); break;
+      case '--endpoint': a.endpoint = value(); break;
+      case '--model': a.model = value(); break;
+      case '--engine': {
+        const e = value();
+        if (e !== 'http' && e !== 'test') throw new UsageError(`--engine is "http" (default) or "test", not "${e}"`);
+        a.engine = e;
+        break;
+      }
+      case '--stages': {
+        const s = value().split(',').map((x) => x.trim()).filter(Boolean);
+        const bad = s.filter((x) => !STAGE_NAMES.includes(x as StageName));
+        if (bad.length || s.length === 0) throw new UsageError(`--stages takes ${STAGE_NAMES.join(',')}; not ${bad.join(',') || 'nothing'}`);
+        a.stages = s as StageName[];
+        break;
+      }
+      case '--limit': a.limit = int(1); break;
+      case '--out': a.out = value(); break;
+      case '--seed': a.seed = int(0); break;
+      case '--threshold': {
+        const t = Number(value());
+        if (!(t >= 1 && t <= 5)) throw new UsageError('--threshold is a judge score from 1 to 5');
+        a.threshold = t;
+        break;
+      }
+      case '--allow-remote': a.allowRemote = true; break;
+      case '--format': {
+        const f = value();
+        if (!FORMATS.includes(f as CorpusFormat)) throw new UsageError(`unknown format "${f}"; use one of ${FORMATS.join(', ')}`);
+        a.format = f as CorpusFormat;
+        break;
+      }
+      case '--author-col': author = value(); break;
+      case '--text-col': text = value(); break;
+      case '--date-col': date = value(); break;
+      case '--meta-col': meta.push(...value().split(',').map((s) => s.trim()).filter(Boolean)); break;
+      case '--help': case '-h': throw new UsageError(USAGE);
+      default: throw new UsageError(`unknown option ${arg}\n${USAGE}`);
+    }
+  }
+  if (a.corpus.length === 0) throw new UsageError(`give --corpus PATH\n${USAGE}`);
+  if (a.engine === 'http' && (!a.endpoint || !a.model)) throw new UsageError('--endpoint URL and --model NAME are needed (or --engine test for a run without a model)');
+  if ((author === undefined) !== (text === undefined)) throw new UsageError('--author-col and --text-col go together');
+  if (author !== undefined && text !== undefined) a.mapping = { author, text, ...(date !== undefined ? { date } : {}), meta };
+  return a;
+}
+
+/** Files under the paths: files themselves, folders' corpus files recursively (sorted, no dot files). */
+function collect(path: string): string[] {
+  if (!existsSync(path)) throw new UsageError(`${path}: no such file or folder`);
+  if (!statSync(path).isDirectory()) return [path];
+  const out: string[] = [];
+  for (const name of readdirSync(path).sort()) {
+    if (isHiddenPath(name)) continue;
+    const full = join(path, name);
+    if (statSync(full).isDirectory()) out.push(...collect(full));
+    else if (CORPUS_EXTENSIONS.some((e) => name.toLowerCase().endsWith(e))) out.push(full);
+  }
+  return out;
+}
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+interface LoadedCorpus {
+  corpusId: string;
+  inputs: { name: string; size: number; sha256: string }[];
+  authors: AuthorSummary[];
+  posts: Map<string, SelectablePost[]>;
+  summary: { authors: number; posts: number; words: number; skipped: number };
+}
+
+async function loadCorpus(args: PipelineArgs): Promise<LoadedCorpus> {
+  const files = args.corpus.flatMap(collect);
+  if (files.length === 0) throw new UsageError(`no corpus files (${CORPUS_EXTENSIONS.join(' ')}) under ${args.corpus.join(', ')}`);
+  const inputs = await Promise.all(files.map(async (f) => ({ name: f, size: statSync(f).size, sha256: await sha256File(f) })));
+  // The corpus id is the inputs' content: the same files give the same persona ids everywhere.
+  const corpusId = 'files-' + createHash('sha256').update(inputs.map((i) => i.sha256).join(',')).digest('hex').slice(0, 16);
+  const sources: CorpusSource[] = await Promise.all(
+    files.map(async (f) => {
+      const blob = await openAsBlob(f);
+      return { name: f, size: blob.size, stream: () => blob.stream() as ReadableStream<Uint8Array> };
+    }),
+  );
+  const meta = new Map<string, Record<string, string>>();
+  const posts = new Map<string, SelectablePost[]>();
+  const options: CorpusReadOptions = {};
+  if (args.format) options.format = args.format;
+  if (args.mapping) options.mapping = args.mapping;
+  const s = await readCorpus(sources, {
+    author: (a) => meta.set(a.key, { ...meta.get(a.key), ...a.meta }),
+    post: (p) => {
+      const list = posts.get(p.author) ?? [];
+      list.push({ seq: list.length, date: p.date, text: p.text });
+      posts.set(p.author, list);
+    },
+    skip: () => {},
+  }, options);
+  const summaries: AuthorSummary[] = [...posts.entries()].map(([key, ps]) => {
+    const dates = ps.map((p) => p.date).filter((d): d is string => d !== null).sort();
+    return { corpusId, key, meta: meta.get(key) ?? {}, posts: ps.length, words: ps.reduce((n, p) => n + countWords(p.text), 0), dateMin: dates[0] ?? null, dateMax: dates[dates.length - 1] ?? null };
+  });
+  return { corpusId, inputs, authors: selectAuthors(summaries, { sort: 'key' }), posts, summary: { authors: s.authors, posts: s.posts, words: s.words, skipped: s.skippedCount } };
+}
+
+/** One output line: what a downstream user of the persona set needs (full detail stays in the journal). */
+export function personaLine(p: StoredPersona): Record<string, unknown> {
+  return {
+    id: p.id, author: p.source.author, corpusId: p.corpusId, status: p.status, text: p.text, meta: p.meta,
+    quality: p.quality ?? null,
+    answers: p.answers ?? null,
+    traits: p.traits ?? null,
+    flags: p.stages.profile?.flags ?? [],
+    verbatimSpans: p.stages.mine?.verbatim.length ?? 0,
+    prompts: Object.fromEntries(Object.entries(p.stages).map(([k, d]) => [k, d?.provenance.prompt])),
+  };
+}
+
+function writeAtomic(path: string, text: string): void {
+  writeFileSync(path + '.tmp', text);
+  renameSync(path + '.tmp', path);
+}
+
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  let args: PipelineArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`pipeline: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  const t0 = Date.now();
+  let corpus: LoadedCorpus;
+  try {
+    corpus = await loadCorpus(args);
+  } catch (e) {
+    if (e instanceof UsageError || isAppError(e)) {
+      console.error(`pipeline: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  const tRead = Date.now() - t0;
+
+  let llm: LlmService;
+  let endpoint: { baseUrl?: string } = {};
+  try {
+    if (args.engine === 'test') {
+      llm = createTestEngine({ seed: args.seed });
+      await llm.load(TEST_ENGINE_ID);
+    } else {
+      endpoint = { baseUrl: args.endpoint! };
+      llm = createHttpBackend({ baseUrl: args.endpoint!, model: args.model!, allowRemote: args.allowRemote });
+      await llm.load(args.model!);
+    }
+  } catch (e) {
+    if (isAppError(e)) {
+      console.error(`pipeline: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  const info = (await llm.info())!;
+  const options = pipelineOptions({ seed: args.seed, quality: { threshold: args.threshold } });
+  const described = {
+    mine: await describeOptions(options.mine),
+    quality: await describeOptions(options.quality),
+    profile: await describeOptions(options.profile),
+  };
+  // The run's identity: inputs, model and options (not the limit: a larger limit continues the run).
+  const runKey = createHash('sha256').update(JSON.stringify({ inputs: corpus.inputs.map((i) => i.sha256), engine: args.engine, model: info.id, options: described })).digest('hex').slice(0, 16);
+  const manifestPath = join(args.out, 'manifest.json');
+  const previous = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as { runId?: string; invocations?: unknown[] }) : undefined;
+  if (previous?.runId !== undefined && previous.runId !== runKey) {
+    console.error(`pipeline: ${args.out} holds a run with other inputs, model or options (run ${previous.runId}, this one ${runKey}); use another --out to start a new run.`);
+    return 2;
+  }
+
+  const store = openFileStore(args.out);
+  const ctrl = new AbortController();
+  const onSigint = (): void => {
+    console.error('\npipeline: stopping after the current call (run again with the same --out to resume)…');
+    abortJob(ctrl, 'pause');
+  };
+  process.once('SIGINT', onSigint);
+  let result: PipelineResult | undefined;
+  let failure: string | undefined;
+  let lastLine = 0;
+  try {
+    result = await runPersonaPipeline({
+      runId: runKey, corpusId: corpus.corpusId, authors: corpus.authors, posts: async (a) => corpus.posts.get(a) ?? [],
+      store, llm, stages: args.stages, options, signal: ctrl.signal, lock: processJobLock(),
+      ...(args.limit !== undefined ? { limit: args.limit } : {}),
+      onProgress: (p) => {
+        if (Date.now() - lastLine < 2000 && p.text.startsWith('Done')) return;
+        lastLine = Date.now();
+        const c = p.counts ?? {};
+        const rate = c['itemsPerHour'] !== undefined ? `, ${c['itemsPerHour']!.toFixed(0)}/h, ${c['tokensPerSecond']!.toFixed(0)} tok/s, ETA ${Math.round((c['etaMs'] ?? 0) / 1000)} s` : '';
+        console.error(`[${p.stage}] ${p.done}/${p.total ?? '?'} (${c['failed'] ?? 0} failed${rate}) ${p.text}`);
+      },
+    });
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+    failure = `${e.name}: ${e.message}`;
+    console.error(`pipeline: ${failure}`);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+
+  const personas = await store.listPersonas(corpus.corpusId);
+  writeAtomic(join(args.out, 'personas.jsonl'), personas.map((p) => JSON.stringify(personaLine(p))).join('\n') + (personas.length ? '\n' : ''));
+  const stages: Record<string, unknown> = {};
+  for (const s of STAGE_NAMES) {
+    const j = await store.getJob(`${runKey}:${s}`);
+    if (!j) continue;
+    const items = await store.listItems(j.id);
+    const count = (st: string): number => items.filter((i) => i.state === st).length;
+    stages[s] = {
+      status: j.status, stoppedBy: j.stoppedBy ?? null, error: j.error ?? null, total: j.total,
+      done: count('done'), failed: count('failed'), pending: count('pending'),
+      failures: items.filter((i) => i.state === 'failed').map((i) => ({ author: i.key, reason: i.reason })),
+      promptTokens: items.reduce((a, i) => a + (i.promptTokens ?? 0), 0),
+      completionTokens: items.reduce((a, i) => a + (i.completionTokens ?? 0), 0),
+      thisInvocation: result?.jobs[s] ? { items: result.jobs[s]!.runItems, ms: result.jobs[s]!.runMs } : null,
+    };
+  }
+  const deps = { ...(pkg as { dependencies?: Record<string, string> }).dependencies };
+  const invocation = { at: new Date(t0).toISOString(), argv: [...argv], limit: args.limit ?? null, stages: args.stages, timings: { readCorpusMs: tRead, totalMs: Date.now() - t0 }, failure: failure ?? null };
+  const manifest = {
+    format: PIPELINE_MANIFEST_FORMAT,
+    runId: runKey,
+    app: { name: pkg.name, version: pkg.version },
+    engine: args.engine,
+    ...(args.engine === 'test' ? { warning: 'TEST ENGINE: outputs are computed from hashes of the prompts by a deterministic stand-in, not by a language model. Not for research use.' } : {}),
+    model: describeBackend(info, endpoint),
+    modelInfo: { contextWindow: info.contextWindow, supportsLogprobs: info.supportsLogprobs, supportsJsonSchema: info.supportsJsonSchema, supportsPrefixReuse: info.supportsPrefixReuse },
+    corpusId: corpus.corpusId,
+    inputs: corpus.inputs,
+    corpus: corpus.summary,
+    seed: args.seed,
+    options: described,
+    prompts: { mine: described.mine['prompt'], mineNotes: described.mine['notesPrompt'], mineReduce: described.mine['reducePrompt'], quality: described.quality['prompt'], profile: described.profile['prompt'] },
+    decoding: { mine: options.mine.decoding, quality: options.quality.decoding, profile: { method: options.profile.method, temperature: options.profile.temperature, repeats: options.profile.repeats } },
+    packages: { node: process.version, [pkg.name]: pkg.version, ...deps },
+    stages,
+    personas: { total: personas.length, kept: personas.filter((p) => p.quality?.kept).length, profiled: personas.filter((p) => p.status === 'profiled').length },
+    invocations: [...(previous?.invocations ?? []), invocation],
+  };
+  writeAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+  store.close();
+  console.error(`pipeline: ${personas.length} personas in ${join(args.out, 'personas.jsonl')}${result?.complete ? '' : ' (not finished: run again with the same --out to resume)'}`);
+  return result?.complete ? 0 : 1;
+}
+
+// Run when executed (tsx src/cli/pipeline.ts), not when imported by tests.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main();
+}
