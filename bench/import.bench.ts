@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- import [--scale 0.1] [--form xml|csv|both] [--seed N]`
+ * `npm run bench -- import [--scale 0.1] [--form xml|csv|both] [--seed N] [--heap-cap MB]`
  *
  * Imports a synthetic Blog Authorship Corpus of the real size (19,320 bloggers, 681,288 posts,
  * ~140M words; generated in the page, seeded) through the real ImportService → worker → IndexedDB,
@@ -7,9 +7,11 @@
  * longest main-thread task. Targets (2 cores, full size): < 120 s, < 1 GB heap, no main-thread task
  * over 100 ms.
  *
- * Memory: the page's JS heap comes from CDP Performance.getMetrics; the worker's heap lives in the
+ * Memory: the page samples its own JS heap (performance.memory). The worker's heap lives in the
  * same renderer process, so the renderer's peak resident memory (VmHWM, reset after generating the
- * input) bounds page + worker heaps together. IndexedDB itself runs in the browser process.
+ * input) and its anonymous part (RssAnon: heaps, without mapped files or shared memory) bound page
+ * + worker heaps together. IndexedDB itself runs in the browser process. `--heap-cap MB` caps
+ * V8's old space per isolate: finishing under a cap proves the live heap stays below it.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +39,12 @@ interface Options {
   scale: number;
   forms: ('xml' | 'csv')[];
   seed: number;
+  /**
+   * `--heap-cap MB`: V8 old-space limit per isolate (page and worker alike). An import that finishes
+   * under a cap shows its live heap stays below it, whatever the resident peak (which includes
+   * garbage V8 has not yet collected).
+   */
+  heapCapMb: number | undefined;
 }
 
 function parseArgs(args: string[]): Options {
@@ -51,7 +59,10 @@ function parseArgs(args: string[]): Options {
   const form = value('form') ?? 'both';
   if (!['xml', 'csv', 'both'].includes(form)) throw new Error(`--form must be xml, csv or both, got ${form}`);
   const forms: Options['forms'] = form === 'both' ? ['xml', 'csv'] : [form as 'xml' | 'csv'];
-  return { scale, forms, seed: Number(value('seed') ?? '20250912') };
+  const cap = value('heap-cap');
+  const heapCapMb = cap === undefined ? undefined : Number(cap);
+  if (heapCapMb !== undefined && !(heapCapMb >= 64)) throw new Error(`--heap-cap takes megabytes (>= 64), got ${cap}`);
+  return { scale, forms, seed: Number(value('seed') ?? '20250912'), heapCapMb };
 }
 
 function freePort(): Promise<number> {
@@ -119,7 +130,7 @@ function cpuSeconds(pids: number[]): number {
   return ticks / 100; // USER_HZ
 }
 
-function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM' | 'RssAnon'): number {
   try {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : 0;
@@ -143,6 +154,8 @@ interface Row {
   run: RunSummary;
   pageHeapPeak: number;
   rendererPeak: number;
+  /** Peak anonymous resident memory of the renderer (heaps; excludes mapped files and shared memory), sampled every 250 ms. */
+  anonPeak: number;
   parseOnlyMs: number;
   /** CPU seconds during the import: renderer (page + worker), storage service, browser process. */
   cpu: { renderer: number; storage: number; browser: number };
@@ -152,19 +165,19 @@ async function measureOne(page: Page, profile: string, form: 'xml' | 'csv', opts
   const gen = await page.evaluate(([f, s, seed]) => window.importBench.generate(f, s, seed), [form, opts.scale, opts.seed] as const);
   console.log(`  generated ${form}: ${gen.files} files, ${(gen.bytes / 1e6).toFixed(0)} MB, ${gen.posts} posts in ${(gen.ms / 1000).toFixed(1)} s`);
   const cdp: CDPSession = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable');
   await cdp.send('HeapProfiler.collectGarbage');
   const procs = chromiumProcesses(profile);
   const pids = procs.renderers;
   if (pids.length === 0) console.warn('  renderer process not found: renderer peak will read 0');
   for (const pid of pids) resetPeak(pid);
 
-  let pageHeapPeak = 0;
   let rssPeak = 0;
+  // Only /proc is polled during the import: CDP calls would run on the page's main thread and show
+  // up as the very long tasks being measured. The page samples its own heap (performance.memory).
+  let anonPeak = 0;
   const sample = async (): Promise<void> => {
-    const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
-    pageHeapPeak = Math.max(pageHeapPeak, metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0);
     rssPeak = Math.max(rssPeak, ...pids.map((p) => procStatusKb(p, 'VmRSS') * 1024));
+    anonPeak = Math.max(anonPeak, ...pids.map((p) => procStatusKb(p, 'RssAnon') * 1024));
   };
   let ticks = 0;
   const timer = setInterval(() => {
@@ -179,7 +192,15 @@ async function measureOne(page: Page, profile: string, form: 'xml' | 'csv', opts
   const dbName = `bench-import-${form}-${Date.now()}`;
   try {
     const cpu0 = { renderer: cpuSeconds(procs.renderers), storage: cpuSeconds(procs.storage), browser: cpuSeconds(procs.browser) };
-    const run = await page.evaluate((name) => window.importBench.run(name), dbName);
+    // A stalled import (e.g. V8 thrashing under --heap-cap) must not hang the bench.
+    const limitMs = 60_000 + 400_000 * opts.scale;
+    let timeout: ReturnType<typeof setTimeout> | undefined;
+    const run = await Promise.race([
+      page.evaluate((name) => window.importBench.run(name), dbName),
+      new Promise<never>((_, reject) => {
+        timeout = setTimeout(() => reject(new Error(`import did not finish within ${limitMs / 1000} s`)), limitMs);
+      }),
+    ]).finally(() => clearTimeout(timeout));
     const cpu = {
       renderer: cpuSeconds(procs.renderers) - cpu0.renderer,
       storage: cpuSeconds(procs.storage) - cpu0.storage,
@@ -190,7 +211,7 @@ async function measureOne(page: Page, profile: string, form: 'xml' | 'csv', opts
     clearInterval(timer);
     // After the measured import: the same input parsed without storage, for comparison.
     const parseOnlyMs = await page.evaluate(() => window.importBench.parseOnly());
-    return { form, gen, run, pageHeapPeak: Math.max(pageHeapPeak, run.pageHeapPeak), rendererPeak: Math.max(hwm, rssPeak), parseOnlyMs, cpu };
+    return { form, gen, run, pageHeapPeak: run.pageHeapPeak, rendererPeak: Math.max(hwm, rssPeak), anonPeak, parseOnlyMs, cpu };
   } finally {
     clearInterval(timer);
     await page.evaluate((name) => window.importBench.drop(name), dbName).catch(() => {});
@@ -200,7 +221,7 @@ async function measureOne(page: Page, profile: string, form: 'xml' | 'csv', opts
 
 function printTable(rows: Row[], scale: number): void {
   const mb = (b: number): string => (b / 1e6).toFixed(0);
-  const header = ['form', 'MB in', 'authors', 'posts', 'words (M)', 'import s', 'MB/s', 'posts/s', 'max task ms', 'long tasks', 'page heap MB', 'renderer peak MB', 'parse-only s', 'CPU s rend/stor/brow'];
+  const header = ['form', 'MB in', 'authors', 'posts', 'words (M)', 'import s', 'MB/s', 'posts/s', 'max task ms', 'long tasks', 'page heap MB', 'renderer peak MB', 'anon peak MB', 'parse-only s', 'CPU s rend/stor/brow'];
   const lines = rows.map((r) => {
     const s = r.run.ms / 1000;
     return [
@@ -216,6 +237,7 @@ function printTable(rows: Row[], scale: number): void {
       String(r.run.longTasks),
       mb(r.pageHeapPeak),
       mb(r.rendererPeak),
+      mb(r.anonPeak),
       (r.parseOnlyMs / 1000).toFixed(1),
       `${r.cpu.renderer.toFixed(0)}/${r.cpu.storage.toFixed(0)}/${r.cpu.browser.toFixed(0)}`,
     ];
@@ -259,7 +281,7 @@ export default async function importBench(args: string[]): Promise<void> {
       profiles.push(profile);
       context = await chromium.launchPersistentContext(profile, {
         executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        args: CHROMIUM_ARGS,
+        args: opts.heapCapMb === undefined ? CHROMIUM_ARGS : [...CHROMIUM_ARGS, `--js-flags=--max-old-space-size=${opts.heapCapMb}`],
         headless: true,
       });
       const page = context.pages()[0] ?? (await context.newPage());
