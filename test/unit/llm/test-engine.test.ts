@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../../src/contracts/llm';
 import { isAppError } from '../../../src/core/errors';
@@ -203,5 +204,25 @@ describe('test engine', () => {
   it('refuses prompts longer than the context window', async () => {
     const e = await loaded({ contextWindow: 50 });
     await expect(e.chat({ messages: MINING })).rejects.toMatchObject({ name: 'ModelError', message: expect.stringContaining('context window') });
+  });
+});
+
+describe('test engine personas (property)', () => {
+  it('stay 150–250 words and never copy 8 consecutive words, whatever the posts', async () => {
+    const vocab = ['the', 'garden', 'was', 'quiet', 'today', 'and', 'my', 'cat', 'slept', 'Anna', 'baked', 'bread', 'http://x.io/a', 'me@x.io', 'running', 'marathon', 'coffee', 'physics', 'exam'];
+    const e = await loaded();
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...vocab), { minLength: 0, maxLength: 400 }), async (ws) => {
+        const posts = ws.join(' ');
+        const r = await e.chat({ messages: [MINING[0]!, { role: 'user', content: `Posts:\n${posts}` }] });
+        const n = words(r.text).length;
+        expect(n).toBeGreaterThanOrEqual(150);
+        expect(n).toBeLessThanOrEqual(250);
+        expect(r.text).not.toMatch(/Anna|x\.io|@/);
+        const source = ngrams(words(posts), 8);
+        for (const g of ngrams(words(r.text), 8)) expect(source.has(g)).toBe(false);
+      }),
+      { numRuns: 100 },
+    );
   });
 });
