@@ -11,11 +11,17 @@
  *   generated 422 MB, 1,000,000-row file through the worker: 9.9 s without the hash, 13.5 s with
  *   it; `hash: false` skips it. Where WebAssembly is unavailable (e.g. a CSP without
  *   'wasm-unsafe-eval') the import goes on and records sha256: null with a note.
+ *   The download from Open Psychometrics is a zip (IPIP-FFM-data-8Nov2018.zip); it is accepted as it
+ *   is: the zip's central directory locates data-final.csv, and its deflate stream is inflated on the
+ *   fly by the browser's own DecompressionStream('deflate-raw') with its CRC-32 checked, so the user
+ *   need not unpack 400 MB first. Measured on an 84 MB generated file (36 MB zipped): 1.5 s from the
+ *   zip against 1.9 s unpacked, where fflate's JS inflate had taken 6.6 s. Progress counts the zip's
+ *   bytes; the SHA-256 is of the zip the user chose.
  * - importCsv reads a user's reference CSV whole (parseReferenceCsv is string-based), so it refuses
  *   files above CSV_MAX_BYTES and points to the streaming importers instead.
  * - createBuiltinSample draws a seeded sample from the built-in approximate reference.
  */
-import { createSHA256, type IHasher } from 'hash-wasm';
+import { createCRC32, createSHA256, type IHasher } from 'hash-wasm';
 import Papa from 'papaparse';
 import type {
   BuiltinSampleRequest,
@@ -116,6 +122,15 @@ export function createReferenceImportApi(options: ReferenceImportApiOptions = {}
           throw new AppError('InputError', `Minimum test time must be a number of seconds ≥ 0, got ${f.minTestTime}.`);
         }
         const progress = throttle(onProgress, interval);
+        let head: Uint8Array;
+        try {
+          head = new Uint8Array(await req.file.slice(0, 4).arrayBuffer());
+        } catch (e) {
+          throw unreadable(req.file.name, e);
+        }
+        const zipEntry = isZip(head) ? await locateZipEntry(req.file) : undefined;
+        const zip = zipEntry !== undefined;
+        let bytes = 0;
         const importer = new FfmImporter({
           ipcOne,
           missing: policy,
@@ -123,7 +138,13 @@ export function createReferenceImportApi(options: ReferenceImportApiOptions = {}
           ...(countries !== undefined ? { countries } : {}),
           file: req.file.name,
           totalBytes: req.file.size,
-          onProgress: (p) => progress({ ...p, elapsedMs: performance.now() - started }),
+          // From a zip, the importer counts inflated bytes; progress and ETA follow the zip's own bytes.
+          onProgress: (p) =>
+            progress(
+              zip
+                ? { ...p, done: bytes, total: req.file.size, counts: { ...p.counts, bytes, inflatedBytes: p.done }, elapsedMs: performance.now() - started }
+                : { ...p, elapsedMs: performance.now() - started },
+            ),
           progressIntervalMs: interval,
           signal,
         });
@@ -139,17 +160,19 @@ export function createReferenceImportApi(options: ReferenceImportApiOptions = {}
         } else {
           notes.push('SHA-256 not computed (switched off for this import).');
         }
+        const inflater = zipEntry ? await ZipEntryInflater.create(zipEntry, importer, req.file.name) : undefined;
         const reader = req.file.stream().getReader();
-        let bytes = 0;
         let lastYield = performance.now();
         try {
           for (;;) {
             throwIfAborted(signal);
             const r = await readChunk(reader, req.file.name);
             if (r.done) break;
-            importer.push(r.value);
-            hash?.update(r.value);
+            const pos = bytes;
             bytes += r.value.length;
+            hash?.update(r.value);
+            if (inflater) await inflater.write(r.value, pos);
+            else importer.push(r.value);
             await options.afterChunk?.(bytes);
             // Blob reads may resolve as microtasks; yield a task now and then so a cancel message gets in.
             if (performance.now() - lastYield > 50) {
@@ -157,8 +180,10 @@ export function createReferenceImportApi(options: ReferenceImportApiOptions = {}
               lastYield = performance.now();
             }
           }
+          await inflater?.end();
         } finally {
           reader.cancel().catch(() => {});
+          inflater?.dispose();
         }
         const result = importer.finish();
         if (result.n === 0) {
@@ -188,11 +213,15 @@ export function createReferenceImportApi(options: ReferenceImportApiOptions = {}
           alpha: result.alpha.map(finiteOrNaN),
           weighted: false,
           label: null,
-          notes: result.emptyLines > 0 ? [...notes, `${result.emptyLines} empty lines were skipped.`] : notes,
+          notes: [
+            ...(zipEntry ? [`Read ${zipEntry.name} from inside the zip archive ${req.file.name} (CRC-32 checked; the SHA-256 is of the zip).`] : []),
+            ...notes,
+            ...(result.emptyLines > 0 ? [`${result.emptyLines} empty lines were skipped.`] : []),
+          ],
           elapsedMs: 0,
         };
         const data: ReferenceDataRow = { points: result.scores, weights, countryIndex: result.countryIndex, countryNames: result.countryNames };
-        return save(db, info, data, signal, started, onProgress, result.bytes, req.file.size);
+        return save(db, info, data, signal, started, onProgress, bytes, req.file.size);
       });
     },
 
@@ -308,6 +337,181 @@ export function createReferenceImportApi(options: ReferenceImportApiOptions = {}
       });
     },
   };
+}
+
+/** A zip archive starts with a local file header, "PK\x03\x04". */
+function isZip(head: Uint8Array): boolean {
+  return head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
+}
+
+/** Where data-final.csv sits in a zip, from the central directory (sizes there are always set). */
+export interface ZipEntryLocation {
+  name: string;
+  /** 0 stored, 8 deflate. */
+  method: number;
+  crc32: number;
+  compressedSize: number;
+  size: number;
+  /** Offset of the entry's compressed bytes in the file. */
+  dataStart: number;
+}
+
+const u16 = (b: Uint8Array, o: number): number => b[o]! | (b[o + 1]! << 8);
+const u32 = (b: Uint8Array, o: number): number => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+
+/**
+ * Finds data-final.csv (any folder, not __MACOSX/) through the zip's end record and central
+ * directory, reading only the file's tail and one local header. InputError for anything the
+ * streaming path cannot read (no such entry, encryption, Zip64, other compression methods).
+ */
+export async function locateZipEntry(file: Blob & { name?: string }): Promise<ZipEntryLocation> {
+  const zipName = file.name ?? 'archive.zip';
+  const bad = (msg: string): AppError => new AppError('InputError', `${msg} Unpack the archive and choose data-final.csv itself.`, { file: zipName });
+  const read = async (start: number, end: number): Promise<Uint8Array> => {
+    try {
+      return new Uint8Array(await file.slice(start, end).arrayBuffer());
+    } catch (e) {
+      throw unreadable(zipName, e);
+    }
+  };
+  // End of central directory: 22 bytes plus a comment of up to 65,535 bytes.
+  const tailStart = Math.max(0, file.size - 22 - 65535);
+  const tail = await read(tailStart, file.size);
+  let eocd = -1;
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (u32(tail, i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw bad('the zip has no end record (truncated or damaged download?).');
+  const count = u16(tail, eocd + 10);
+  const cdSize = u32(tail, eocd + 12);
+  const cdOffset = u32(tail, eocd + 16);
+  if (count === 0xffff || cdOffset === 0xffffffff || cdSize === 0xffffffff) throw bad('this is a Zip64 archive, which is not read on the fly.');
+  const cd = await read(cdOffset, cdOffset + cdSize);
+  const names: string[] = [];
+  const decoder = new TextDecoder();
+  let found: { name: string; flags: number; method: number; crc32: number; compressedSize: number; size: number; localOffset: number } | undefined;
+  for (let o = 0, k = 0; k < count && o + 46 <= cd.length; k++) {
+    if (u32(cd, o) !== 0x02014b50) throw bad('the zip directory is damaged.');
+    const nameLen = u16(cd, o + 28);
+    const name = decoder.decode(cd.subarray(o + 46, o + 46 + nameLen));
+    if (!name.endsWith('/')) names.push(name);
+    if (!found && name.split('/').pop()!.toLowerCase() === 'data-final.csv' && !name.startsWith('__MACOSX/')) {
+      found = { name, flags: u16(cd, o + 8), method: u16(cd, o + 10), crc32: u32(cd, o + 16), compressedSize: u32(cd, o + 20), size: u32(cd, o + 24), localOffset: u32(cd, o + 42) };
+    }
+    o += 46 + nameLen + u16(cd, o + 30) + u16(cd, o + 32);
+  }
+  if (!found) {
+    throw new AppError('InputError', `the zip has no data-final.csv (it holds ${names.slice(0, 6).join(', ') || 'no files'}${names.length > 6 ? ', …' : ''}). Choose the IPIP-FFM download or data-final.csv itself.`, { file: zipName });
+  }
+  if (found.flags & 1) throw bad(`${found.name} is encrypted.`);
+  if (found.method !== 0 && found.method !== 8) throw bad(`${found.name} uses zip compression method ${found.method}, not deflate.`);
+  if (found.size === 0xffffffff || found.compressedSize === 0xffffffff || found.localOffset === 0xffffffff) throw bad('this is a Zip64 archive, which is not read on the fly.');
+  const local = await read(found.localOffset, found.localOffset + 30);
+  if (local.length < 30 || u32(local, 0) !== 0x04034b50) throw bad('the zip directory points at a damaged entry.');
+  const dataStart = found.localOffset + 30 + u16(local, 26) + u16(local, 28);
+  if (dataStart + found.compressedSize > file.size) throw new AppError('InputError', `the archive ends inside ${found.name} (truncated download?). Download it again.`, { file: zipName });
+  return { name: found.name, method: found.method, crc32: found.crc32, compressedSize: found.compressedSize, size: found.size, dataStart };
+}
+
+/**
+ * Inflates one zip entry as its compressed bytes go by (write(chunk, filePos) takes any chunk of the
+ * file and keeps the entry's range) and pushes the output into the importer; end() checks size and
+ * CRC-32. Backpressure: write() resolves when the decompressor has taken the bytes.
+ */
+class ZipEntryInflater {
+  private readonly writer: WritableStreamDefaultWriter<Uint8Array>;
+  private readonly pump: Promise<void>;
+  private failure: unknown;
+  private out = 0;
+
+  static async create(entry: ZipEntryLocation, importer: FfmImporter, zipName: string): Promise<ZipEntryInflater> {
+    let crc: IHasher | undefined;
+    try {
+      crc = await createCRC32();
+      crc.init();
+    } catch {
+      crc = undefined; // no WebAssembly: the inflater still checks the size
+    }
+    return new ZipEntryInflater(entry, importer, zipName, crc);
+  }
+
+  private constructor(
+    private readonly entry: ZipEntryLocation,
+    importer: FfmImporter,
+    private readonly zipName: string,
+    private readonly crc: IHasher | undefined,
+  ) {
+    let stream: ReadableWritablePair<Uint8Array, Uint8Array>;
+    if (entry.method === 0) stream = new TransformStream<Uint8Array, Uint8Array>();
+    else {
+      try {
+        stream = new DecompressionStream('deflate-raw') as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
+      } catch {
+        throw new AppError('InputError', 'this browser cannot unpack zip archives on the fly; unpack the archive and choose data-final.csv itself.', { file: zipName });
+      }
+    }
+    this.writer = stream.writable.getWriter();
+    const reader = stream.readable.getReader();
+    this.pump = (async () => {
+      for (;;) {
+        const r = await reader.read();
+        if (r.done) return;
+        this.out += r.value.length;
+        this.crc?.update(r.value);
+        importer.push(r.value);
+      }
+    })();
+    this.pump.catch((e: unknown) => {
+      this.failure ??= e;
+      this.writer.abort(e).catch(() => {});
+      reader.cancel(e).catch(() => {});
+    });
+  }
+
+  async write(chunk: Uint8Array, filePos: number): Promise<void> {
+    const start = Math.max(this.entry.dataStart, filePos);
+    const end = Math.min(this.entry.dataStart + this.entry.compressedSize, filePos + chunk.length);
+    if (end <= start) return;
+    try {
+      await this.writer.write(chunk.subarray(start - filePos, end - filePos));
+    } catch (e) {
+      throw this.error(e);
+    }
+  }
+
+  async end(): Promise<void> {
+    try {
+      await this.writer.close();
+      await this.pump;
+    } catch (e) {
+      throw this.error(e);
+    }
+    const where = { file: this.zipName };
+    if (this.out !== this.entry.size) {
+      throw new AppError('InputError', `${this.entry.name} inflated to ${this.out} bytes, but the zip says ${this.entry.size}: the archive is damaged. Download it again.`, where);
+    }
+    if (this.crc && Number.parseInt(this.crc.digest('hex'), 16) !== this.entry.crc32) {
+      throw new AppError('InputError', `${this.entry.name} fails its CRC-32 check: the archive is damaged. Download it again.`, where);
+    }
+  }
+
+  /** Stops the streams after a failure or cancel elsewhere. */
+  dispose(): void {
+    this.writer.abort(new AppError('AbortError', 'Cancelled.')).catch(() => {});
+    this.pump.catch(() => {});
+  }
+
+  /** The importer's own error (bad row, cancel) wins; otherwise the decompressor's, in the user's words. */
+  private error(e: unknown): AppError {
+    const cause = this.failure ?? e;
+    if (cause instanceof AppError) return cause;
+    if (isAppError(cause)) return new AppError((cause as Error).name as AppError['name'], (cause as Error).message);
+    const why = cause instanceof Error ? cause.message : String(cause);
+    return new AppError('InputError', `cannot unpack ${this.entry.name} (${why}); the archive is damaged. Download it again, or unpack it and choose data-final.csv.`, { file: this.zipName });
+  }
 }
 
 /** The final all-or-nothing write, with its progress messages. */

@@ -158,12 +158,12 @@ export class ReferenceImportForm extends LitElement {
         <section aria-labelledby="ffm-h">
           <h3 id="ffm-h">IPIP-FFM data file</h3>
           <p class="hint">
-            Open Psychometrics' data-final.csv (TAB-separated, about 400 MB). It is read in a background worker, never uploaded; only the
-            kept trait scores are stored in this browser.
+            Open Psychometrics' data-final.csv (TAB-separated, about 400 MB), or the zip it is downloaded in. It is read in a background
+            worker, never uploaded; only the kept trait scores are stored in this browser.
           </p>
           <div class="row">
             <label for="ffm-file">File</label>
-            <input type="file" id="ffm-file" accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values" ?disabled=${this.disabled} @change=${(e: Event) => this.pick(e, 'ffm')} />
+            <input type="file" id="ffm-file" accept=".csv,.tsv,.txt,.zip,text/csv,text/tab-separated-values,application/zip" ?disabled=${this.disabled} @change=${(e: Event) => this.pick(e, 'ffm')} />
           </div>
           <div class="row">
             <label for="ffm-name">Name (optional)</label>

@@ -3,6 +3,7 @@
  * by the API object in the page: kept/dropped counts against the core importer, cancel leaves the
  * store unchanged, country subsets, deterministic built-in samples, CSV import, the v1 → v2 upgrade.
  */
+import { strToU8, zipSync } from 'fflate';
 import { unwrap } from 'idb';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { Progress } from '../../../src/contracts/progress';
@@ -139,6 +140,47 @@ describe('IPIP-FFM import through the worker', () => {
     expect(info.filters.countries).toEqual(['JP', 'KR', 'CN']);
     expect(info.filters.countryGroup?.id).toBe('east-asia');
     expect(info.name).toBe('data-final.csv — East Asia');
+  });
+
+  test('the zip as downloaded: data-final.csv is read from inside it, progress counts the zip bytes', async () => {
+    const { service } = await setup();
+    const plain = ffmFile(700, { seed: 14, countries: COUNTRIES });
+    const zipped = zipSync({
+      'IPIP-FFM-data-8Nov2018/codebook.txt': strToU8('codebook'),
+      '__MACOSX/IPIP-FFM-data-8Nov2018/._data-final.csv': strToU8('resource fork'),
+      'IPIP-FFM-data-8Nov2018/data-final.csv': new Uint8Array(await plain.arrayBuffer()),
+    });
+    const file = new File([zipped], 'IPIP-FFM-data-8Nov2018.zip', { type: 'application/zip' });
+    const progress: Progress[] = [];
+    const info = await service.importFfm({ file }, (p) => progress.push(p));
+    const expected = await expectedImport(plain);
+    expect(info.n).toBe(expected.n);
+    expect(info.rows.dropped).toEqual(expected.dropped);
+    expect(info.source).toMatchObject({ fileName: 'IPIP-FFM-data-8Nov2018.zip', size: file.size, sha256: await sha256Hex(file) });
+    expect(info.notes[0]).toMatch(/Read IPIP-FFM-data-8Nov2018\/data-final\.csv from inside the zip/);
+    expect(progress.every((p) => p.total === file.size && p.done <= file.size)).toBe(true);
+    expect(progress[progress.length - 1]!.done).toBe(file.size);
+  });
+
+  test('a zip without data-final.csv, or a truncated one, is an InputError that says what to choose', async () => {
+    const { service, db } = await setup();
+    const noData = new File([zipSync({ 'a/readme.txt': strToU8('hi') })], 'other.zip');
+    const e1 = await rejection(service.importFfm({ file: noData }));
+    expect(e1.name).toBe('InputError');
+    expect(e1.message).toMatch(/other\.zip: the zip has no data-final\.csv \(it holds a\/readme\.txt\)/);
+    const full = zipSync({ 'data-final.csv': new Uint8Array(await ffmFile(400, { seed: 1 }).arrayBuffer()) }, { level: 6 });
+    const cut = new File([full.subarray(0, Math.floor(full.length / 2))], 'cut.zip');
+    const e2 = await rejection(service.importFfm({ file: cut }));
+    expect(e2.name).toBe('InputError');
+    expect(e2.message).toMatch(/cut\.zip: .*(truncated|damaged)/);
+    // A stored (uncompressed) entry with one answer changed still parses, but fails its CRC-32.
+    const text = await ffmFile(200, { seed: 3 }).text();
+    const stored = zipSync({ 'data-final.csv': strToU8(text) }, { level: 0 });
+    const at = stored.indexOf(0x0a, 30 + 'data-final.csv'.length) + 1; // after the local header: first byte of the first data row, an item answer 1–5
+    stored[at] = stored[at] === 0x33 ? 0x34 : 0x33;
+    const e3 = await rejection(service.importFfm({ file: new File([stored], 'flipped.zip') }));
+    expect(e3.message).toMatch(/flipped\.zip: data-final\.csv fails its CRC-32 check/);
+    expect(await listReferences(db)).toEqual([]);
   });
 
   test('a file that is not the FFM layout fails with a located InputError and stores nothing', async () => {
