@@ -37,7 +37,13 @@ export type AlignMethodName = 'is' | 'ot' | 'is+ot' | 'semi-relaxed' | 'unbalanc
  * The default method: `nearest`. METHOD.md asks for whichever wins on held-out data. On real human
  * Big Five data METHOD.md reports nearest −97% energy distance vs a random subset, IS+OT −83%,
  * IS −72%. We had no human data here, so we re-measured on the synthetic setup METHOD.md describes
- * (bench/align-cpu.bench.ts, "method comparison"; numbers in that file's header): nearest won there too.
+ * (`npm run bench -- align-cpu --methods`): pool of 2000 synthetic personas tilted +0.3…+0.8 SD on
+ * O, C, E, A and −0.8 SD on N with 0.85× the human spread, reference 1000 synthetic humans, K = 300,
+ * energy distance to 3000 held-out synthetic humans relative to a random pool subset, mean of 3
+ * seeds (2026-11-26): nearest −93.0%, semi-relaxed −92.7%, unbalanced −82.4%, is −77.0%,
+ * is+ot −73.8%, ot +8.4% (balanced OT does not reweight); a same-size human subsample (the
+ * sampling floor) −98.3%. Nearest won, narrowly over semi-relaxed, and is the fastest (≈0.2 s).
+ * Synthetic data, not a substitute for the held-out human check METHOD.md describes.
  */
 export const DEFAULT_METHOD: AlignMethodName = 'nearest';
 
