@@ -94,12 +94,15 @@ export async function* readLines(chunks: Chunks): AsyncGenerator<{ text: string;
   let buf = '';
   let line = 0;
   const drain = function* (final: boolean): Generator<{ text: string; line: number }> {
+    // One pass with a moving start (slicing the rest after every line would be quadratic in a big chunk).
+    let start = 0;
     let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const text = buf.slice(0, nl).replace(/\r$/, '');
-      buf = buf.slice(nl + 1);
+    while ((nl = buf.indexOf('\n', start)) >= 0) {
+      const text = buf.slice(start, nl).replace(/\r$/, '');
+      start = nl + 1;
       yield { text, line: ++line };
     }
+    buf = buf.slice(start);
     if (final && buf.length > 0) {
       yield { text: buf.replace(/\r$/, ''), line: ++line };
       buf = '';

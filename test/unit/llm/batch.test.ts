@@ -137,6 +137,17 @@ describe('batch export → vLLM-style run → import', () => {
     expect(report.malformed[2]).toMatchObject({ customId: 'q:a:EXT5', reason: expect.stringMatching(/choices/) });
   });
 
+  it('streams a large single-chunk file in linear time', async () => {
+    const row = JSON.stringify({ custom_id: 'x', response: { status_code: 200, body: { choices: [{ message: { content: 'y' } }] } }, error: null });
+    const n = 50_000; // quadratic slicing would copy ~150 GB here
+    const ids = Array.from({ length: n }, (_, i) => `q:p${i}:EXT1`);
+    const file = ids.map((id) => row.replace('"x"', JSON.stringify(id))).join('\n');
+    const t0 = Date.now();
+    const { report } = await importBatchResults([file], ids, { keep: false });
+    expect(report).toMatchObject({ lines: n, ok: n, missing: [], malformed: [] });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+
   it('reads lines from a ReadableStream and from a file without a final newline', async () => {
     const text = 'α\r\nβγ\n\nδ';
     const stream = new ReadableStream<Uint8Array>({

@@ -136,6 +136,16 @@ describe('HTTP backend against a local mock server', () => {
     expect(server!.requests).toHaveLength(1);
   });
 
+  it('abort() also cancels a retry waiting in backoff', async () => {
+    const b = await backend(() => ({ status: 503, text: 'busy' }), { retryBaseMs: 5000, random: () => 0 });
+    const t0 = Date.now();
+    const pending = b.chat({ messages: MESSAGES });
+    setTimeout(() => void b.abort(), 150);
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - t0).toBeLessThan(1500);
+    expect(server!.requests).toHaveLength(1);
+  });
+
   it('does not retry a 400', async () => {
     const b = await backend(() => ({ status: 400, json: { error: { message: 'response_format not supported' } } }));
     await expect(b.chat({ messages: MESSAGES })).rejects.toMatchObject({ name: 'ModelError', message: expect.stringContaining('response_format not supported') });
