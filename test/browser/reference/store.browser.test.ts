@@ -246,6 +246,32 @@ describe('IPIP-FFM import through the worker', () => {
     expect((await service.importFfm({ file: ffmFile(30, { seed: 1 }) })).n).toBeGreaterThan(0);
   });
 
+  test('cancel while inflating a zip stores nothing and leaves no stream running', async () => {
+    const dbName = freshDbName();
+    const db = await openAppDb(dbName);
+    dbs.push(db);
+    const before = await dump(db);
+    const big = bigFfmFile(1000, 20, { seed: 2 });
+    const zip = new File([zipSync({ 'data-final.csv': new Uint8Array(await big.arrayBuffer()) }, { level: 1 })], 'big.zip');
+    const api = createReferenceImportApi({ dbName, progressIntervalMs: 0 });
+    // Cancel from the importer's own progress report: that runs inside the inflate pump.
+    let rowsAtCancel = 0;
+    const err = await rejection(
+      api.importFfm({ file: zip }, (p) => {
+        if (rowsAtCancel === 0 && (p.counts?.rows ?? 0) > 0) {
+          rowsAtCancel = p.counts!.rows!;
+          api.cancel();
+        }
+      }),
+    );
+    expect(err.name).toBe('AbortError');
+    expect(rowsAtCancel).toBeGreaterThan(0);
+    expect(rowsAtCancel).toBeLessThan(20_000);
+    expect(await dump(db)).toEqual(before);
+    // The same API object imports normally afterwards.
+    expect((await api.importFfm({ file: zip, hash: false }, () => {})).n).toBeGreaterThan(0);
+  });
+
   test('cancel during the final write (API object, AbortSignal hook) stores nothing', async () => {
     const dbName = freshDbName();
     const db = await openAppDb(dbName);
