@@ -11,7 +11,8 @@
  *   personas.jsonl  one persona per line: id, author, status, text, meta, quality, answers, traits, flags
  *   manifest.json   inputs (name, size, sha256), options, model, backend, prompts, decoding, seeds,
  *                   package versions, timings and counts of every invocation
- * Exit 0 when every requested stage finished, 1 when a stage stopped (error, Ctrl-C), 2 on usage errors.
+ * Exit 0 when every requested stage finished (or reached --limit), 1 when a stage stopped (error,
+ * Ctrl-C), 2 on usage errors (including a DIR that holds a run with other inputs or options).
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, openAsBlob, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -335,8 +336,14 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   };
   writeAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
   store.close();
-  console.error(`pipeline: ${personas.length} personas in ${join(args.out, 'personas.jsonl')}${result?.complete ? '' : ' (not finished: run again with the same --out to resume)'}`);
-  return result?.complete ? 0 : 1;
+  // Success: every requested stage ran and ended done, or stopped where the pilot limit said.
+  const ok = result !== undefined && args.stages.every((s) => {
+    const j = result!.jobs[s]?.job;
+    return j !== undefined && (j.status === 'done' || j.stoppedBy === 'limit');
+  });
+  const partial = !result?.complete ? ' (not finished: run again with the same --out to resume)' : '';
+  console.error(`pipeline: ${personas.length} personas in ${join(args.out, 'personas.jsonl')}${partial}`);
+  return ok ? 0 : 1;
 }
 
 // Run when executed (tsx src/cli/pipeline.ts), not when imported by tests.
