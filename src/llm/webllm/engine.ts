@@ -82,6 +82,15 @@ export interface WebLlmApiOptions {
   createEngine?: (appConfig: AppConfig) => Promise<EngineLike>;
   /** Prebuilt model list (default: web-llm's prebuiltAppConfig.model_list). */
   prebuilt?: () => Promise<ModelRecord[]>;
+  /** A load with no progress for this long is stopped with a ModelError (default 120 s). */
+  stallMs?: number;
+  /** Whether the model's weights are cached (default: web-llm's hasModelInCache); checked when offline. */
+  isCached?: (record: ModelRecord, appConfig: AppConfig) => Promise<boolean>;
+}
+
+async function defaultIsCached(record: ModelRecord, appConfig: AppConfig): Promise<boolean> {
+  const { hasModelInCache } = await import('@mlc-ai/web-llm');
+  return hasModelInCache(record.model_id, { ...appConfig, model_list: [record] });
 }
 
 async function defaultEngine(appConfig: AppConfig): Promise<EngineLike> {
@@ -126,6 +135,12 @@ export function createWebLlmApi(options: WebLlmApiOptions = {}): WebLlmApi {
       if (state.aborted) throw new AppError('AbortError', 'Generation cancelled.');
       return out;
     } catch (e) {
+      // web-llm unloads itself when the GPU device is lost; the next request then finds no model.
+      if (e instanceof Error && e.name === 'ModelNotLoadedError' && loaded) {
+        const id = loaded.id;
+        loaded = undefined;
+        throw new AppError('GpuError', `The GPU stopped running ${id} (device lost, often out of GPU memory). Load it again, or pick a smaller model.`);
+      }
       throw toAppError(e, loaded?.id ?? '');
     } finally {
       if (generating === state) generating = undefined;
@@ -151,9 +166,25 @@ export function createWebLlmApi(options: WebLlmApiOptions = {}): WebLlmApi {
       const record = cfg.model_list.find((r) => r.model_id === modelId);
       if (!record) throw new AppError('ModelError', `web-llm has no model "${modelId}". Pick one from the list.`);
       if (loaded?.id === modelId) return loaded;
-      const state = { cancelled: false };
+      // Offline and not cached: say so now instead of letting web-llm's fetches fail one by one.
+      const offline = typeof navigator !== 'undefined' && navigator.onLine === false;
+      if (offline && !(await (options.isCached ?? defaultIsCached)(record, cfg).catch(() => false))) {
+        throw new AppError('ModelError', `${modelId} is not stored in this browser and the device is offline. Connect to the internet, or import the model folder.`);
+      }
+      const state = { cancelled: false, stalled: false };
       loading = state;
       const e = await getEngine(cfg);
+      // web-llm has no timeout: a download that stops moving would hang the load forever.
+      const stallMs = options.stallMs ?? 120_000;
+      let watchdog: ReturnType<typeof setTimeout> | undefined;
+      const arm = (): void => {
+        clearTimeout(watchdog);
+        watchdog = setTimeout(() => {
+          state.stalled = true;
+          void e.unload();
+        }, stallMs);
+      };
+      arm();
       let total: number | undefined;
       let estimated = true;
       const estimate = buildRegistry([record])[0]?.downloadBytesEstimate;
@@ -175,17 +206,21 @@ export function createWebLlmApi(options: WebLlmApiOptions = {}): WebLlmApi {
             })
             .catch(() => {});
         }
+        arm();
         onProgress?.(tracker.map(report, performance.now()));
       });
       try {
         loaded = undefined;
         templateOverhead = undefined;
         await e.reload(modelId);
-        // web-llm's reload() returns normally when unload() aborted it: turn that into AbortError.
+        // web-llm's reload() returns normally when unload() aborted it: turn that into our errors.
         if (state.cancelled) throw new AppError('AbortError', `Loading ${modelId} was cancelled.`);
+        if (state.stalled) throw stalledError(modelId, stallMs);
       } catch (err) {
+        if (state.stalled && !state.cancelled) throw stalledError(modelId, stallMs);
         throw toAppError(err, modelId);
       } finally {
+        clearTimeout(watchdog);
         e.setInitProgressCallback(undefined);
         if (loading === state) loading = undefined;
       }
@@ -287,6 +322,10 @@ export function createWebLlmApi(options: WebLlmApiOptions = {}): WebLlmApi {
     },
   };
   return api;
+}
+
+function stalledError(modelId: string, ms: number): AppError {
+  return new AppError('ModelError', `Loading ${modelId} stalled: nothing arrived for ${Math.round(ms / 1000)} s. Check the network and load again (finished files are kept), or import the model folder.`);
 }
 
 function topOf(c: ChatCompletion): TopLogprob[] {

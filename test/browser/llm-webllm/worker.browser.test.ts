@@ -70,4 +70,21 @@ describe('web-llm worker', () => {
     await expect(llm.load('No-Such-Model-q4f16_1-MLC')).rejects.toMatchObject({ name: 'ModelError' });
     llm.terminate();
   });
+
+  it('starts a fresh worker on the next call after a GpuError (device lost)', async () => {
+    let started = 0;
+    const llm = new WebLlmService({
+      createWorker: () => {
+        started++;
+        return new Worker(new URL('./gpu-lost.worker.ts', import.meta.url), { type: 'module' });
+      },
+    });
+    const first = await llm.load('M');
+    await expect(llm.chat({ messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ name: 'GpuError' });
+    expect(await llm.info()).toBeUndefined(); // the dead worker is gone; no new one started just to ask
+    const second = await llm.load('M');
+    expect(started).toBe(2);
+    expect(second.id).not.toBe(first.id);
+    llm.terminate();
+  });
 });

@@ -2,7 +2,7 @@
  * The web-llm API object with a fake engine that answers in web-llm's own shapes (progress texts,
  * ChatCompletion with top_logprobs and usage.extra). The real engine runs in the browser tests.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type {
   ChatCompletion,
   ChatCompletionRequestNonStreaming,
@@ -42,12 +42,16 @@ class FakeEngine implements EngineLike {
     await this.reloadGate;
     this.cb?.({ progress: 1, timeElapsed: 2, text: 'Loading GPU shader modules[3/4]: 75% completed' });
   }
+  releaseOnUnload: (() => void) | undefined;
+  chatError: Error | undefined;
   async unload(): Promise<void> {
     this.unloaded++;
+    this.releaseOnUnload?.(); // web-llm's unload() aborts a running reload, which then returns
   }
   interruptGenerate(): void {}
   async chatCompletion(req: ChatCompletionRequestNonStreaming): Promise<ChatCompletion> {
     this.requests.push(req);
+    if (this.chatError) throw this.chatError;
     const top = this.tops.shift() ?? [];
     return {
       id: 'x',
@@ -77,9 +81,11 @@ class FakeEngine implements EngineLike {
   }
 }
 
-function apiWith(engine: FakeEngine) {
-  return createWebLlmApi({ createEngine: async () => engine, prebuilt: async () => [record] });
+function apiWith(engine: FakeEngine, extra: { stallMs?: number; isCached?: () => Promise<boolean> } = {}) {
+  return createWebLlmApi({ createEngine: async () => engine, prebuilt: async () => [record], ...extra });
 }
+
+afterEach(() => vi.unstubAllGlobals());
 
 describe('load', () => {
   it('reports bytes with an estimate marked ≈ when the manifest is not readable, then shaders', async () => {
@@ -108,6 +114,32 @@ describe('load', () => {
     release();
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     expect(engine.unloaded).toBe(1);
+    expect(await api.info()).toBeUndefined();
+  });
+
+  it('stops a load that makes no progress with a ModelError instead of hanging', async () => {
+    const engine = new FakeEngine();
+    engine.reloadGate = new Promise((r) => (engine.releaseOnUnload = r));
+    const api = apiWith(engine, { stallMs: 50 });
+    await expect(api.load(record.model_id)).rejects.toMatchObject({ name: 'ModelError', message: expect.stringMatching(/stalled: nothing arrived/) });
+    expect(engine.unloaded).toBe(1);
+  });
+
+  it('fails at once when offline and the model is not cached', async () => {
+    vi.stubGlobal('navigator', { onLine: false });
+    const engine = new FakeEngine();
+    const api = apiWith(engine, { isCached: async () => false });
+    await expect(api.load(record.model_id)).rejects.toMatchObject({ name: 'ModelError', message: expect.stringMatching(/offline.*import the model folder/) });
+    const cachedApi = apiWith(new FakeEngine(), { isCached: async () => true });
+    await expect(cachedApi.load(record.model_id)).resolves.toMatchObject({ id: record.model_id });
+  });
+
+  it('reports a GPU device lost after loading as GpuError and forgets the model', async () => {
+    const engine = new FakeEngine();
+    const api = apiWith(engine);
+    await api.load(record.model_id);
+    engine.chatError = Object.assign(new Error('Model not loaded'), { name: 'ModelNotLoadedError' });
+    await expect(api.chat({ messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ name: 'GpuError', message: expect.stringMatching(/device lost/) });
     expect(await api.info()).toBeUndefined();
   });
 
