@@ -99,6 +99,14 @@ describe('npm run align', () => {
     expect((JSON.parse(r.out) as { selected: number[] }).selected.length).toBe(10);
   });
 
+  it('--centroids quantises the reference (timings show the k-means step)', async () => {
+    const r = await run(['--pool', POOL, '--reference', REF, '--size', '10', '--centroids', '40', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as { timings: Record<string, number>; selected: number[] };
+    expect(j.timings.quantize).toBeGreaterThan(0);
+    expect(j.selected.length).toBe(10);
+  });
+
   it('runs as a real process through npm run align (with --threads 2: the worker_threads pool)', () => {
     const p = spawnSync('npx', ['tsx', 'src/cli/align.ts', '--pool', POOL, '--reference', REF, '--size', '15', '--method', 'ot', '--threads', '2', '--json', '--tol', '1e-3'], { encoding: 'utf8', cwd: join(__dirname, '../../..') });
     expect(p.status).toBe(0);
