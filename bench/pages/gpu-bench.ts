@@ -3,9 +3,9 @@
  * solves on WebGPU and on the float64 CPU path in the same page. Driven from Node through
  * `window.gpuBench`.
  *
- * GPU times are wall time around queue.onSubmittedWorkDone (device only) or around the full
- * rowLse call (alpha upload + passes + readback). Timestamp queries would exclude the submit and
- * map latency; on a software adapter that latency is noise next to the passes.
+ * GPU times: timestamp queries around the passes when the adapter has 'timestamp-query'; wall
+ * time around queue.onSubmittedWorkDone (passes only); and wall time of the full rowLse call
+ * (alpha upload + passes + readback).
  */
 import { cpuKernelFactory } from '../../src/core/align/cpu-kernel';
 import { sinkhorn, type SinkhornResult } from '../../src/core/align/sinkhorn';
@@ -41,6 +41,8 @@ export interface LseTiming {
   gpuCallPairsPerSec: number;
   /** Pairs per second: passes only (reps passes in one submit, wall time to onSubmittedWorkDone). */
   gpuDevicePairsPerSec: number;
+  /** Pairs per second from GPU timestamp queries around the passes; undefined without 'timestamp-query'. */
+  gpuTimestampPairsPerSec: number | undefined;
   cpuPairsPerSec: number;
   /** Parity on the rows both ran: max |Δ|/max(1,|ref|). */
   maxRelErr: number;
@@ -98,6 +100,33 @@ async function lse(req: LseRequest): Promise<LseTiming> {
     ctx.device.queue.submit([enc.finish()]);
     await ctx.device.queue.onSubmittedWorkDone();
     const deviceMs = (performance.now() - t) / req.reps;
+    // GPU timestamps around the same passes, when the adapter has them (no submit/map latency).
+    let timestampMs: number | undefined;
+    if (ctx.hasTimestamps) {
+      const dev = ctx.device;
+      const qs = dev.createQuerySet({ label: 'bench lse timestamps', type: 'timestamp', count: 2 });
+      const resolved = dev.createBuffer({ label: 'bench timestamps resolved', size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+      const read = dev.createBuffer({ label: 'bench timestamps readback', size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      const te = dev.createCommandEncoder({ label: 'bench lse passes (timestamps)' });
+      for (let r = 0; r < req.reps; r++) {
+        const tw: GPUComputePassTimestampWrites = { querySet: qs };
+        if (r === 0) tw.beginningOfPassWriteIndex = 0;
+        if (r === req.reps - 1) tw.endOfPassWriteIndex = 1;
+        k.encode(te, 'row', alphaBuf, outBuf, tw);
+      }
+      te.resolveQuerySet(qs, 0, 2, resolved, 0);
+      te.copyBufferToBuffer(resolved, 0, read, 0, 16);
+      dev.queue.submit([te.finish()]);
+      await read.mapAsync(GPUMapMode.READ);
+      const ns = new BigInt64Array(read.getMappedRange());
+      const dt = Number(ns[1]! - ns[0]!) / 1e6 / req.reps;
+      read.unmap();
+      // Some implementations quantise or zero timestamps; keep only a plausible reading.
+      if (dt > 0) timestampMs = dt;
+      qs.destroy();
+      resolved.destroy();
+      read.destroy();
+    }
     alphaBuf.destroy();
     outBuf.destroy();
 
@@ -113,6 +142,7 @@ async function lse(req: LseRequest): Promise<LseTiming> {
       cpuRows: req.cpuRows,
       gpuCallPairsPerSec: (req.gpuRows * req.m) / (callMs / 1000),
       gpuDevicePairsPerSec: (req.gpuRows * req.m) / (deviceMs / 1000),
+      gpuTimestampPairsPerSec: timestampMs === undefined ? undefined : (req.gpuRows * req.m) / (timestampMs / 1000),
       cpuPairsPerSec: (req.cpuRows * req.m) / (cpuMs / 1000),
       maxRelErr: err,
     };

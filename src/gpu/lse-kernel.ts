@@ -189,24 +189,30 @@ export class GpuLseKernel implements PairKernel {
     y: Float32Array,
     targetWorkgroups: number,
   ) {
-    const rowBytes = d * 4;
-    const maxBytes = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-    // Chunks start at multiples of 64 rows, so alpha sub-ranges sit on 256-byte binding offsets.
-    const align = Math.max(1, Math.ceil(limits.minStorageBufferOffsetAlignment / 4));
-    const rowsPerChunk = Math.floor(Math.floor(maxBytes / rowBytes) / align) * align;
-    if (rowsPerChunk < 1) throw new AppError('GpuError', `A ${d}-dimensional point does not fit the GPU's storage binding limit; use the CPU backend.`);
-    this.chunksX = this.upload(x, n, rowsPerChunk, 'x');
-    this.chunksY = this.upload(y, m, rowsPerChunk, 'y');
-    const row = this.plan('row', this.chunksX, this.chunksY, targetWorkgroups);
-    const col = this.plan('col', this.chunksY, this.chunksX, targetWorkgroups);
-    this.plans = { row, col };
-    const partialBytes = Math.max(row.totalSplits * n, col.totalSplits * m) * 8;
-    this.partials = this.buffer('lse partial (max,sum)', partialBytes, GPUBufferUsage.STORAGE);
-    const nm = Math.max(n, m);
-    this.alphaBuf = this.buffer('lse alpha', nm * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
-    this.outBuf = this.buffer('lse out', nm * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
-    this.staging = this.buffer('lse staging (readback)', nm * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
-    this.alphaF32 = new Float32Array(nm);
+    try {
+      const rowBytes = d * 4;
+      const maxBytes = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+      // Chunks start at multiples of 64 rows, so alpha sub-ranges sit on 256-byte binding offsets.
+      const align = Math.max(1, Math.ceil(limits.minStorageBufferOffsetAlignment / 4));
+      const rowsPerChunk = Math.floor(Math.floor(maxBytes / rowBytes) / align) * align;
+      if (rowsPerChunk < 1) throw new AppError('GpuError', `A ${d}-dimensional point does not fit the GPU's storage binding limit; use the CPU backend.`);
+      this.chunksX = this.upload(x, n, rowsPerChunk, 'x');
+      this.chunksY = this.upload(y, m, rowsPerChunk, 'y');
+      const row = this.plan('row', this.chunksX, this.chunksY, targetWorkgroups);
+      const col = this.plan('col', this.chunksY, this.chunksX, targetWorkgroups);
+      this.plans = { row, col };
+      const partialBytes = Math.max(row.totalSplits * n, col.totalSplits * m) * 8;
+      this.partials = this.buffer('lse partial (max,sum)', partialBytes, GPUBufferUsage.STORAGE);
+      const nm = Math.max(n, m);
+      this.alphaBuf = this.buffer('lse alpha', nm * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+      this.outBuf = this.buffer('lse out', nm * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC);
+      this.staging = this.buffer('lse staging (readback)', nm * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+      this.alphaF32 = new Float32Array(nm);
+    } catch (e) {
+      // Do not leak what was allocated before a limit check failed.
+      for (const b of this.owned) b.destroy();
+      throw e;
+    }
   }
 
   /** Builds pipelines (cached per device and d) and uploads x and y. */
@@ -281,12 +287,14 @@ export class GpuLseKernel implements PairKernel {
 
   /**
    * Encodes lse = LSE over `dir` with alpha read from `alpha` (f32, sentinel for −∞, length
-   * sizes(dir).alpha) into `out` (f32, length sizes(dir).out). Call setScale first.
+   * sizes(dir).alpha) into `out` (f32, length sizes(dir).out). Call setScale first. One compute
+   * pass; `timestampWrites` (needs the 'timestamp-query' feature) times it on the GPU.
    */
-  encode(encoder: GPUCommandEncoder, dir: LseDirection, alpha: GPUBuffer, out: GPUBuffer): void {
+  encode(encoder: GPUCommandEncoder, dir: LseDirection, alpha: GPUBuffer, out: GPUBuffer, timestampWrites?: GPUComputePassTimestampWrites): void {
     const plan = this.plans[dir];
     const groups = this.bindGroups(plan, alpha, out);
-    const pass = encoder.beginComputePass({ label: `lse ${dir} (${plan.nRows} rows × ${plan.nCols} cols)` });
+    const label = `lse ${dir} (${plan.nRows} rows × ${plan.nCols} cols)`;
+    const pass = encoder.beginComputePass(timestampWrites ? { label, timestampWrites } : { label });
     pass.setPipeline(this.pipes.partial);
     plan.dispatches.forEach((dp, k) => {
       pass.setBindGroup(0, groups.partial[k]!, [k * plan.paramStride]);
