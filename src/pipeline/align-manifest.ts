@@ -45,6 +45,8 @@ export interface RunManifest {
     designEffect: number;
     maxOverMean: number;
     energy: { pool: number; random: number; selected: number; floor: number | null; unit: string };
+    /** Size of the seeded reference subsample the diagnostics used; null = the whole reference. */
+    diagnosticsReferenceSubsample: number | null;
   };
   /** Milliseconds: load, align, diagnostics, total, and the method's own steps under `method.*`. */
   timings: Record<string, number>;
@@ -106,6 +108,7 @@ export function buildManifest(p: ManifestParts): RunManifest {
         floor: p.diagnostics.floor?.energy ?? null,
         unit: p.diagnostics.unit,
       },
+      diagnosticsReferenceSubsample: p.diagnostics.referenceSubsample ?? null,
     },
     timings,
   };

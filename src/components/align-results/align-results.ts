@@ -182,6 +182,12 @@ export class AlignResults extends LitElement {
           : nothing}
       </dl>
       ${[...r.pool.notes, ...r.reference.notes].map((n) => html`<p class="notes">${n}</p>`)}
+      ${r.diagnostics.referenceSubsample
+        ? html`<p class="notes">
+            Diagnostics compare against a seeded subsample of ${formatCount(r.diagnostics.referenceSubsample)} of the reference's
+            ${formatCount(r.reference.cloud.n)} points (PPS by weight), so the page stays responsive; the alignment itself used all of them.
+          </p>`
+        : nothing}
 
       <div class="scroll">
         <table data-testid="al-metrics">

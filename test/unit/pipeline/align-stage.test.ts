@@ -202,3 +202,19 @@ describe('inputs', () => {
     expect(p.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+describe('diagnoseRun', () => {
+  it('judges against a seeded subsample above DIAGNOSTICS_MAX_REFERENCE, and says so', async () => {
+    const { diagnoseRun, DIAGNOSTICS_MAX_REFERENCE } = await import('../../../src/pipeline/align-stage');
+    const { syntheticBigFive } = await import('../../../src/core/align/synthetic');
+    const ref = syntheticBigFive({ n: DIAGNOSTICS_MAX_REFERENCE + 5000, seed: 1 });
+    const pool = syntheticBigFive({ n: 400, seed: 2, tiltSd: [0.5, 0.5, 0.5, 0.5, -0.5] });
+    const sel = Int32Array.from({ length: 100 }, (_, i) => i * 4);
+    const rnd = Int32Array.from({ length: 100 }, (_, i) => i * 4 + 1);
+    const d = await diagnoseRun(undefined, pool, ref, sel, rnd, 3);
+    expect(d.referenceSubsample).toBe(DIAGNOSTICS_MAX_REFERENCE);
+    expect(d.floor!.energy).toBeLessThan(d.pool.energy);
+    const small = await diagnoseRun(undefined, pool, syntheticBigFive({ n: 1000, seed: 1 }), sel, rnd, 3);
+    expect(small.referenceSubsample).toBeUndefined();
+  });
+});
