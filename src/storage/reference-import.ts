@@ -136,7 +136,7 @@ export function createReferenceImportApi(options: ReferenceImportApiOptions = {}
           missing: policy,
           ...(f.minTestTime !== undefined ? { minTestTime: f.minTestTime } : {}),
           ...(countries !== undefined ? { countries } : {}),
-          file: req.file.name,
+          file: zipEntry ? `${req.file.name}/${zipEntry.name}` : req.file.name,
           totalBytes: req.file.size,
           // From a zip, the importer counts inflated bytes; progress and ETA follow the zip's own bytes.
           onProgress: (p) =>
