@@ -8,9 +8,11 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { AuthorSummary, CorpusInfo } from '../contracts/corpus-store';
 import type { ReferenceInfo } from '../contracts/reference-store';
+import type { PersonaStatus, StoredPersona } from '../core/stages/types';
+import type { JobItem, JobRecord } from '../pipeline/job-runner';
 
 export const DB_NAME = 'persona-align';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /**
  * One stored post, compact: one-letter field names, and neither the corpus id nor the author key
@@ -68,6 +70,12 @@ export interface AppDbSchema extends DBSchema {
   references: { key: string; value: ReferenceInfo };
   /** v2: its points, same key as its record; both are written and deleted in one transaction. */
   referenceData: { key: string; value: ReferenceDataRow };
+  /** v3: mined personas (src/storage/persona-store.ts), key = id; indexes by corpus and by [corpus, status]. */
+  personas: { key: string; value: StoredPersona; indexes: { corpusId: string; corpusStatus: [string, PersonaStatus] } };
+  /** v3: persona-stage jobs (src/storage/job-store.ts), key = id. */
+  jobs: { key: string; value: JobRecord };
+  /** v3: one record per job item, key [jobId, key]; a job's items are the prefix range [jobId]. */
+  jobItems: { key: [string, string]; value: JobItem };
 }
 
 export type AppDb = IDBPDatabase<AppDbSchema>;
@@ -100,6 +108,13 @@ function migrate(db: IDBPDatabase<AppDbSchema>, oldVersion: number): void {
     db.createObjectStore('references', { keyPath: 'id' });
     db.createObjectStore('referenceData');
   }
+  if (oldVersion < 3) {
+    const personas = db.createObjectStore('personas', { keyPath: 'id' });
+    personas.createIndex('corpusId', 'corpusId');
+    personas.createIndex('corpusStatus', ['corpusId', 'status']);
+    db.createObjectStore('jobs', { keyPath: 'id' });
+    db.createObjectStore('jobItems', { keyPath: ['jobId', 'key'] });
+  }
 }
 
 /**
@@ -116,5 +131,5 @@ export function authorPostsRange(corpusId: string, author: string): IDBKeyRange 
 }
 
 /** Names of all object stores, for dumps and wipe-outs in tests. */
-export const STORE_NAMES = ['corpora', 'authors', 'posts', 'references', 'referenceData'] as const;
+export const STORE_NAMES = ['corpora', 'authors', 'posts', 'references', 'referenceData', 'personas', 'jobs', 'jobItems'] as const;
 export type StoreName = (typeof STORE_NAMES)[number];
