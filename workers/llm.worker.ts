@@ -28,6 +28,17 @@ const exposed: WebLlmApi = {
   abort: () => api.abort(),
   unload: () => api.unload(),
   stats: () => api.stats(),
+  records: () => api.records(),
+  listCached: () => api.listCached(),
+  deleteCached: (id) => api.deleteCached(id),
+  importFolder: async (files, id, onProgress?: ProxiedCallback) => {
+    try {
+      return await api.importFolder(files, id, onProgress);
+    } finally {
+      onProgress?.[releaseProxy]?.();
+    }
+  },
+  cancelImport: () => api.cancelImport(),
 };
 
 expose(exposed);

@@ -14,7 +14,10 @@ import { proxy, wrap, type Remote } from 'comlink';
 import type { ChatRequest, ChatResponse, ChoiceRequest, ChoiceResponse, LlmModelInfo, LlmService } from '../contracts/llm';
 import type { ProgressCallback } from '../contracts/progress';
 import { AppError, isAppError } from '../core/errors';
+import type { ModelRecord } from '@mlc-ai/web-llm';
+import type { CachedModel } from '../llm/webllm/cache';
 import type { EngineStats, WebLlmApi, WebLlmConfig } from '../llm/webllm/engine';
+import type { FolderFile } from '../llm/webllm/folder';
 
 export interface WebLlmServiceOptions {
   createWorker?: () => Worker;
@@ -73,6 +76,32 @@ export class WebLlmService implements LlmService {
   /** Decode/prefill tokens per second of the last generation. */
   async stats(): Promise<EngineStats | undefined> {
     return this.current ? this.call((api) => api.stats()) : undefined;
+  }
+
+  /** Every model this web-llm build can load (asks the worker, so the page never loads web-llm). */
+  records(): Promise<ModelRecord[]> {
+    return this.call((api) => api.records());
+  }
+
+  /** Models stored in this browser, with exact sizes. */
+  listCached(): Promise<CachedModel[]> {
+    return this.call((api) => api.listCached());
+  }
+
+  deleteCached(modelId: string): Promise<void> {
+    return this.call((api) => api.deleteCached(modelId));
+  }
+
+  /** Checks and writes a picked model folder into web-llm's cache; AbortError (nothing kept) when `signal` fires. */
+  async importFolder(files: FolderFile[], modelId: string, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<{ bytes: number }> {
+    if (signal?.aborted) throw new AppError('AbortError', 'Import cancelled.');
+    const onAbort = (): void => void this.current?.api.cancelImport().catch(() => {});
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.call((api) => api.importFolder(files, modelId, proxy(onProgress ?? (() => {}))));
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
   }
 
   /** Cancels the download or generation in flight; a download that does not stop in time loses its worker. */

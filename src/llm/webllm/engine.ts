@@ -36,6 +36,7 @@ import type {
 import type { ProgressCallback } from '../../contracts/progress';
 import { AppError, isAppError } from '../../core/errors';
 import { artifactStore } from './artifact-store';
+import { createModelCacheApi, type ModelCacheWorkerApi } from './cache-api';
 import { checkChoices, choiceGrammar, choiceMass, MAX_TOP_LOGPROBS, renormalise, type TopLogprob } from './choices';
 import type { TensorManifest } from './folder';
 import { progressTracker } from './load-progress';
@@ -65,7 +66,7 @@ export interface WebLlmConfig {
   cacheBackend?: AppConfig['cacheBackend'];
 }
 
-export interface WebLlmApi {
+export interface WebLlmApi extends ModelCacheWorkerApi {
   configure(config: WebLlmConfig): Promise<void>;
   load(modelId: string, onProgress?: ProgressCallback): Promise<LlmModelInfo>;
   info(): Promise<LlmModelInfo | undefined>;
@@ -157,6 +158,8 @@ export function createWebLlmApi(options: WebLlmApiOptions = {}): WebLlmApi {
   }
 
   const api: WebLlmApi = {
+    ...createModelCacheApi(appConfig),
+
     async configure(c) {
       config = { ...c };
     },

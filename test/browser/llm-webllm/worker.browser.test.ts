@@ -9,6 +9,7 @@ import { WebLlmService } from '../../../src/services/llm-service';
 import { deleteCachedModel, importModelFolder } from '../../../src/llm/webllm/cache';
 import type { Progress } from '../../../src/contracts/progress';
 import { fakeFolder } from './fake-model';
+import { createWebLlmModelServices } from '../../../src/components/model-manager/services';
 
 const REFUSING = 'http://127.0.0.1:9'; // discard port: nothing listens, connections are refused at once
 
@@ -85,6 +86,29 @@ describe('web-llm worker', () => {
     const second = await llm.load('M');
     expect(started).toBe(2);
     expect(second.id).not.toBe(first.id);
+    llm.terminate();
+  });
+
+  it('lists, imports and deletes stored models inside the worker (the page never loads web-llm)', async () => {
+    const r = offlineRecord('ViaWorker');
+    const llm = new WebLlmService({ config: { extraRecords: [r] } });
+    const services = createWebLlmModelServices({ llm });
+    const all = await services.records();
+    expect(all.length).toBeGreaterThan(100);
+    expect(all.some((x) => /test/i.test(x.model_id) && x.model_id !== r.model_id)).toBe(false); // never a test engine
+    const seen: Progress[] = [];
+    const { bytes } = await services.cache.importFolder(fakeFolder('ViaWorker'), r.model_id, (p) => seen.push(p));
+    expect(seen.at(-1)?.done).toBe(bytes);
+    const listed = await services.cache.list();
+    expect(listed.find((c) => c.ids.includes(r.model_id))).toMatchObject({ complete: true, bytes });
+    await services.cache.remove(r.model_id);
+    expect((await services.cache.list()).some((c) => c.ids.includes(r.model_id))).toBe(false);
+    // A cancelled import through the worker keeps nothing.
+    const ctrl = new AbortController();
+    ctrl.abort();
+    await expect(services.cache.importFolder(fakeFolder('ViaWorker'), r.model_id, undefined, ctrl.signal)).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(services.cache.importFolder(fakeFolder('ViaWorker').slice(1), r.model_id)).rejects.toMatchObject({ name: 'InputError' });
+    expect((await services.cache.list()).some((c) => c.ids.includes(r.model_id))).toBe(false);
     llm.terminate();
   });
 });
