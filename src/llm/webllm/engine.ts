@@ -15,7 +15,8 @@
  *   choices seen in the first pass (a lower bound).
  * - Tokenizer: web-llm exposes none. countTokens runs the text through the completion API
  *   (max_tokens 1) and reads usage.prompt_tokens, minus the template overhead measured once:
- *   exact, but one prefill per call.
+ *   exact, but one prefill per call (a text longer than the context window costs only its
+ *   tokenization: web-llm's ContextWindowSizeExceededError carries the count).
  */
 import type {
   AppConfig,
@@ -296,8 +297,17 @@ export function createWebLlmApi(options: WebLlmApiOptions = {}): WebLlmApi {
     },
 
     async countTokens(text) {
-      const count = async (prompt: string): Promise<number> =>
-        (await generate((e) => e.completion({ prompt, max_tokens: 1, stream: false }))).usage?.prompt_tokens ?? 0;
+      const count = (prompt: string): Promise<number> =>
+        generate(async (e) => {
+          try {
+            return (await e.completion({ prompt, max_tokens: 1, stream: false })).usage?.prompt_tokens ?? 0;
+          } catch (err) {
+            // Longer than the context window: web-llm tokenized it and says how long it is.
+            const m = err instanceof Error && err.name === 'ContextWindowSizeExceededError' ? /number of prompt tokens: (\d+)/.exec(err.message) : null;
+            if (m?.[1]) return Number(m[1]);
+            throw err;
+          }
+        });
       // "a" is one token in every tokenizer we ship; the rest is the template's fixed prefix (BOS).
       templateOverhead ??= Math.max(0, (await count('a')) - 1);
       if (text === '') return 0;

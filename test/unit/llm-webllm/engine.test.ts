@@ -77,6 +77,7 @@ class FakeEngine implements EngineLike {
   async completion(req: CompletionCreateParamsNonStreaming): Promise<Completion> {
     this.prompts.push(String(req.prompt));
     const n = String(req.prompt).split(' ').length + 1; // one BOS + a word per token
+    if (n > 10) throw Object.assign(new Error(`Prompt tokens exceed context window size: number of prompt tokens: ${n}; context window size: 10`), { name: 'ContextWindowSizeExceededError' });
     return { id: 'c', object: 'text_completion', created: 0, model: record.model_id, choices: [], usage: { prompt_tokens: n, completion_tokens: 1, total_tokens: n + 1 } } as unknown as Completion;
   }
 }
@@ -210,6 +211,7 @@ describe('chat, choices, tokens', () => {
     expect(await api.countTokens('one two three')).toBe(3);
     expect(await api.countTokens('x')).toBe(1);
     expect(engine.prompts).toEqual(['a', 'one two three', 'x']); // overhead measured once
+    expect(await api.countTokens(Array.from({ length: 20 }, () => 'w').join(' '))).toBe(20); // past the context window
   });
 });
 
