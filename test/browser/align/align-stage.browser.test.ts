@@ -181,7 +181,7 @@ describe('<align-stage>', () => {
     deepQuery<HTMLButtonElement>('align-stage button[type="submit"]')!.click();
     const field = await waitForEl<HTMLInputElement>('align-stage input[name="size"][aria-invalid="true"]');
     expect(text(deepQuery('align-stage #err-size'))).toContain('whole number');
-    await waitFor(() => el.shadowRoot!.activeElement === field, 2_000, 'focus on the bad field');
+    await waitFor(() => deepActiveElement() === field, 2_000, 'focus on the bad field');
     expect(deepQuery('align-stage align-progress')).toBeNull();
   });
 });
