@@ -76,6 +76,9 @@ export function folderName(list: ArrayLike<File>): string | undefined {
  * (missing files by name, wrong sizes, malformed JSON) so the user can fix the folder in one go.
  */
 export async function checkModelFolder(files: readonly FolderFile[], record: ModelRecord): Promise<CheckedFolder> {
+  if (record.model_manifest !== undefined) {
+    throw new AppError('InputError', `${record.model_id} loads through a model package manifest, which folder import does not support yet. Download it instead.`);
+  }
   const byPath = new Map(files.map((f) => [f.path, f.file]));
   const problems: string[] = [];
   const missing: string[] = [];
