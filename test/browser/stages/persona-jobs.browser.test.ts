@@ -18,6 +18,7 @@ import { DB_VERSION, openAppDb, STORE_NAMES, type AppDb } from '../../../src/sto
 import { IdbPipelineStore, listJobs, webLocksJobLock } from '../../../src/storage/job-store';
 import { applyThreshold, countPersonas, listPersonas } from '../../../src/storage/persona-store';
 import { pipelineOptions, runPersonaPipeline, type PipelineAuthor } from '../../../src/pipeline/stages/persona-pipeline';
+import { runJob, type JobRecord } from '../../../src/pipeline/job-runner';
 
 const services: ImportService[] = [];
 const dbs: AppDb[] = [];
@@ -177,5 +178,25 @@ describe('persona stages on IndexedDB', () => {
     expect(more.jobs.profile!.runItems).toBe(lower.kept - counts.profiled);
     expect((await countPersonas(db2, run.corpusId)).profiled).toBe(lower.kept);
     expect([...completions.values()].every((c) => c === 1)).toBe(true);
+  });
+
+  test('IndexedDB job-store overhead per author (logged for bench/questionnaire.bench.ts; not a timed assertion)', async () => {
+    const db = await openAppDb(freshName());
+    dbs.push(db);
+    const store = new IdbPipelineStore(db);
+    const llm = await loadedEngine();
+    const model = (await llm.info())!;
+    const { mineAuthor } = await import('../../../src/core/stages/mining');
+    const persona = await mineAuthor({ llm, model }, { corpusId: 'bench', author: 'x', meta: {}, posts: [{ seq: 0, date: '2004-01-01', text: 'I walked the dog and read a novel on the train today. '.repeat(20) }] });
+    const now = Date.now();
+    const job: JobRecord = { id: 'bench', stage: 'bench', corpusId: 'bench', createdAt: now, updatedAt: now, status: 'pending', options: {}, total: 0 };
+    const n = 300;
+    await store.createJob(job, Array.from({ length: n }, (_, i) => `a${i}`));
+    const t0 = performance.now();
+    const r = await runJob(store, 'bench', { process: async (key) => ({ output: { ...persona, id: `bench/${key}`, source: { ...persona.source, author: key } }, promptTokens: 0, completionTokens: 0 }) }, { lock: webLocksJobLock(db) });
+    const per = (performance.now() - t0) / n;
+    expect(r.counts.done).toBe(n);
+    expect(await countPersonas(db, 'bench')).toMatchObject({ mined: n });
+    console.log(`IndexedDB job-store overhead: ${per.toFixed(2)} ms/author over ${n} authors (${JSON.stringify(persona).length}-byte persona; Chromium, this machine)`);
   });
 });
