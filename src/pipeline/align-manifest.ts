@@ -36,7 +36,8 @@ export interface RunManifest {
     pool: { kind: string; name: string; n: number; d: number; bytes: number; sha256: string; notes: string[] };
     reference: { kind: string; name: string; n: number; label: 'approximate' | null; details: LoadedReference['details']; notes: string[] };
   };
-  backend: BackendReport;
+  /** What ran; `adapter` is null when no WebGPU adapter was used (JSON has no undefined). */
+  backend: Omit<BackendReport, 'adapter'> & { adapter: NonNullable<BackendReport['adapter']> | null };
   result: {
     selected: number;
     /** SHA-256 of the selected indices joined by commas: equal across runs ⇔ same selection. */
@@ -94,7 +95,7 @@ export function buildManifest(p: ManifestParts): RunManifest {
       pool: { kind: p.pool.kind, name: p.pool.name, n: p.pool.cloud.n, d: p.pool.cloud.d, bytes: p.pool.bytes, sha256: p.pool.sha256, notes: p.pool.notes },
       reference: { kind: p.reference.kind, name: p.reference.name, n: p.reference.cloud.n, label: p.reference.label, details: p.reference.details, notes: p.reference.notes },
     },
-    backend: p.backend,
+    backend: { ...p.backend, adapter: p.backend.adapter ?? null },
     result: {
       selected: r.selected.length,
       selectedSha256: p.selectedSha256,

@@ -4,6 +4,7 @@
  * selected, and the selected set as CSV. No DOM, so Node tests cover them.
  */
 import Papa from 'papaparse';
+import { formatCount } from '../core/format';
 import type { Diagnostics, TraitDiagnostics } from '../core/align/diagnostics';
 import { column } from '../core/align/diagnostics';
 import { subsetCloud, type WeightedCloud } from '../core/cloud';
@@ -158,12 +159,12 @@ function round4(v: number): number {
   return Math.round(v * 1e4) / 1e4;
 }
 
-/** A metric value with 3 significant digits ("0.0173", "1.25", "412"); "—" when absent. */
+/** A metric value with 3 significant digits ("0.0173", "1.25", "412", "2,000"); "—" when absent. */
 export function formatMetric(v: number | undefined): string {
   if (v === undefined || !Number.isFinite(v)) return '—';
   if (v === 0) return '0';
   const a = Math.abs(v);
-  const s = a >= 1000 ? Math.round(v).toString() : a >= 1e-3 ? Number(v.toPrecision(3)).toString() : v.toExponential(2);
+  const s = a >= 1000 ? formatCount(v) : a >= 1e-3 ? Number(v.toPrecision(3)).toString() : v.toExponential(2);
   return s.replace(/^-/, '−'); // typographic minus for the sign only
 }
 

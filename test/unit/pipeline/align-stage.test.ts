@@ -138,7 +138,8 @@ describe('formatting', () => {
     const { formatMetric, formatReduction } = await import('../../../src/pipeline/align-report');
     expect(formatMetric(0.017312)).toBe('0.0173');
     expect(formatMetric(-0.5)).toBe('−0.5');
-    expect(formatMetric(1234.5)).toBe('1235');
+    expect(formatMetric(1234.5)).toBe('1,235');
+    expect(formatMetric(-2000)).toBe('−2,000');
     expect(formatMetric(2e-5)).toBe('2.00e-5');
     expect(formatMetric(undefined)).toBe('—');
     expect(formatReduction(0.724)).toBe('−72%');
