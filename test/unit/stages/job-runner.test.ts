@@ -137,6 +137,23 @@ describe('persona pipeline jobs', () => {
     expect(essence(await store.listPersonas('c1'))).toEqual(essence(reference));
   });
 
+  test('progress: items done of total, throughput (items/hour, tokens/s) and ETA', async () => {
+    const { llm } = await engineCtx();
+    const seen: { done: number; total?: number; counts?: Record<string, number> }[] = [];
+    await runPersonaPipeline({
+      runId: 'p', corpusId: 'c1', authors: AUTHORS, posts, store: new MemoryPipelineStore(), llm, stages: ['mine'], options: pipelineOptions(),
+      onProgress: (p) => seen.push(p), progressEveryMs: 0,
+    });
+    expect(seen.map((p) => p.done)).toEqual([0, 1, 2, 3, 4, 5, 6, 6]);
+    expect(seen.every((p) => p.total === 6)).toBe(true);
+    const mid = seen[3]!.counts!;
+    expect(mid['itemsPerHour']).toBeGreaterThan(0);
+    expect(mid['tokensPerSecond']).toBeGreaterThan(0);
+    expect(mid['etaMs']).toBeGreaterThanOrEqual(0);
+    expect(mid['promptTokens']).toBeGreaterThan(0);
+    expect(seen[seen.length - 1]!.counts!['etaMs']).toBe(0);
+  });
+
   test('item-level failures are recorded with their reason and the job goes on', async () => {
     const { llm } = await engineCtx();
     const store = new MemoryPipelineStore();

@@ -112,4 +112,20 @@ describe('answerQuestionnaire with the test engine', () => {
     expect(p.stages.profile!.flags).toEqual(expect.arrayContaining(['acquiescence', 'inconsistency', 'straight-lining']));
     expect(p.stages.profile!.style.inconsistentTraits).toBe(5);
   });
+
+  test("'auto' falls back to JSON answers when the server turns out to have no logprobs", async () => {
+    const ctx = await engineCtx();
+    let noLogprobs = false;
+    const info = ctx.llm.info.bind(ctx.llm);
+    ctx.llm.info = async () => ({ ...(await info())!, supportsLogprobs: !noLogprobs });
+    ctx.llm.choiceLogprobs = async () => {
+      noLogprobs = true; // as the HTTP backend records it on the first reply without logprobs
+      throw Object.assign(new Error('This endpoint returns no log-probabilities'), { name: 'ModelError' });
+    };
+    const p = await answerQuestionnaire(ctx, OUTGOING, questionnaireOptions({ repeats: 1 }));
+    expect(p.stages.profile!.method).toBe('json');
+    expect(Object.keys(p.answers!)).toHaveLength(50);
+    // An explicit 'logprobs' method does not fall back.
+    await expect(answerQuestionnaire(ctx, OUTGOING, questionnaireOptions({ method: 'logprobs' }))).rejects.toMatchObject({ name: 'ModelError' });
+  });
 });
