@@ -16,7 +16,7 @@ const chromiumArgs = [
 export default defineConfig({
   worker: { format: 'es' },
   // Pre-bundled up front so Vite does not reload the page mid-run when a test first imports them.
-  optimizeDeps: { include: ['lit', 'lit/decorators.js', '@lit/context', '@lit/task', '@lit-labs/virtualizer', 'comlink', 'idb', 'fflate', 'papaparse', 'ml-matrix'] },
+  optimizeDeps: { include: ['lit', 'lit/decorators.js', '@lit/context', '@lit/task', '@lit-labs/virtualizer', 'comlink', 'idb', 'fflate', 'papaparse', 'ml-matrix', '@mlc-ai/web-llm'] },
   test: {
     projects: [
       {
