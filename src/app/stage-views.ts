@@ -29,4 +29,8 @@ export const STAGE_VIEWS: Partial<Record<StageId, StageView>> = {
         navigate({ stage: 'corpus', params: e.detail.id ? [e.detail.id] : [] }, e.detail.replace)}
     ></corpus-view>`,
   },
+  align: {
+    load: () => import('../components/align-stage/align-stage'),
+    render: () => html`<align-stage></align-stage>`,
+  },
 };
