@@ -281,11 +281,9 @@ async function runUnlocked<TOut>(store: JobStore<TOut>, jobId: string, worker: I
           await store.putItem({ ...item, state: 'pending', attempts: item.attempts + attempt + 1, updatedAt: Date.now() });
           counts.pending++;
           if (aborted) return stopped();
-          {
-            const message = (e as Error).message;
-            await setJob({ status: 'failed', stoppedBy: 'error', error: `${(e as Error).name}: ${message}` });
-            report(`Stopped: ${message}`, true);
-          }
+          const err = e as Error;
+          await setJob({ status: 'failed', stoppedBy: 'error', error: `${err.name}: ${err.message}` });
+          report(`Stopped: ${err.message}`, true);
           throw e;
         }
         if (attempt < retries) {
