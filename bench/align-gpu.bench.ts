@@ -87,7 +87,7 @@ export default async function run(args: string[]): Promise<void> {
           String(d),
           `${fmt(n)}×${fmt(m)}`,
           `${t.gpuRows}/${t.cpuRows}${partial ? ' (extrapolated)' : ''}`,
-          t.gpuTimestampPairsPerSec === undefined ? 'n/a' : fmt(t.gpuTimestampPairsPerSec),
+          t.gpuTimestampPairsPerSec === undefined ? 'n/a (none or 0 read)' : fmt(t.gpuTimestampPairsPerSec),
           fmt(t.gpuDevicePairsPerSec),
           fmt(t.gpuCallPairsPerSec),
           fmt(t.cpuPairsPerSec),
@@ -107,7 +107,7 @@ export default async function run(args: string[]): Promise<void> {
       const s = await page.evaluate(([n, m, dd]) => window.gpuBench.solve(n, m, dd), [1000, 1000, d] as const);
       solves.push(s);
     }
-    const sh = ['d', 'n×m', 'iterations', 'CPU', 'CPU loop + GPU LSE', 'GPU loop (readbacks)', 'GPU loop / CPU', 'potentials Δ'];
+    const sh = ['d', 'n×m', 'iterations cpu/kernel/loop', 'CPU', 'CPU loop + GPU LSE', 'GPU loop (readbacks)', 'speed-up of GPU loop (CPU time / GPU time)', 'potentials Δ'];
     const sr = solves.map((s) => [
       String(s.d),
       `${fmt(s.n)}×${fmt(s.m)}`,
@@ -115,7 +115,7 @@ export default async function run(args: string[]): Promise<void> {
       secs(s.cpu.ms / 1000),
       `${secs(s.gpuKernel.ms / 1000)} [${s.gpuKernel.backend}]`,
       `${secs(s.gpuLoop.ms / 1000)} (${s.gpuLoop.readbacks}) [${s.gpuLoop.backend}]`,
-      (s.cpu.ms / s.gpuLoop.ms).toFixed(2) + '× faster',
+      (s.cpu.ms / s.gpuLoop.ms).toFixed(2) + '×',
       s.potentialErr.toExponential(1),
     ]);
     printTable(sh, sr);
