@@ -32,7 +32,7 @@ export function stripIdentifiers(text: string): StripResult {
   for (const kind of ['email', 'url', 'handle', 'phone'] as const) {
     const [, re, placeholder] = PATTERNS.find(([k]) => k === kind)!;
     out = out.replace(re, (m) => {
-      if (kind === 'phone' && countDigits(m) < 7) return m; // years, scores, "2003-2004"
+      if (kind === 'phone' && !isPhoneLike(m)) return m;
       counts[kind]++;
       return placeholder + trailingPunctuation(kind, m);
     });
@@ -47,7 +47,7 @@ export function findIdentifiers(text: string): { kind: IdentifierKind; match: st
   for (const kind of ['email', 'url', 'handle', 'phone'] as const) {
     const [, re] = PATTERNS.find(([k]) => k === kind)!;
     rest = rest.replace(re, (m) => {
-      if (kind === 'phone' && countDigits(m) < 7) return m;
+      if (kind === 'phone' && !isPhoneLike(m)) return m;
       const tail = trailingPunctuation(kind, m);
       found.push({ kind, match: m.slice(0, m.length - tail.length) });
       return ' ';
@@ -59,6 +59,15 @@ export function findIdentifiers(text: string): { kind: IdentifierKind; match: st
 /** A URL match may swallow the sentence's punctuation after it; give that back. */
 function trailingPunctuation(kind: IdentifierKind, m: string): string {
   return kind === 'url' ? (/[.,;:!?)\]]+$/.exec(m)?.[0] ?? '') : '';
+}
+
+/** 7+ digits and not a date or a year range ("20.11.2003", "2003-11-20", "2003 - 2004"). */
+function isPhoneLike(m: string): boolean {
+  const t = m.trim();
+  if (countDigits(t) < 7) return false;
+  if (/^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$/.test(t) || /^\d{4}[./-]\d{1,2}[./-]\d{1,2}$/.test(t)) return false;
+  if (/^(19|20)\d{2}\s*[-–]\s*(19|20)\d{2}$/.test(t)) return false;
+  return true;
 }
 
 function countDigits(s: string): number {

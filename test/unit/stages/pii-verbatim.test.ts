@@ -10,7 +10,7 @@ describe('stripIdentifiers', () => {
     expect(r.counts).toEqual({ email: 1, url: 2, handle: 1, phone: 1 });
   });
   test('leaves years, scores and ordinary text alone', () => {
-    const t = 'In 2003 we won 3-2 at 10:30 and it cost $25. Email is overrated @ work.';
+    const t = 'In 2003 we won 3-2 at 10:30 and it cost $25. Email is overrated @ work. From 2003-2004, on 20.11.2003 and 2004-01-15.';
     expect(stripIdentifiers(t)).toEqual({ text: t, counts: { email: 0, url: 0, handle: 0, phone: 0 } });
   });
   test('bare domains count as links', () => {
