@@ -23,7 +23,8 @@ export interface AlignFormValues {
   epsilon: string;
   tol: string;
   maxIter: string;
-  epsScaling: boolean;
+  /** '' = the core's default (on, except semi-relaxed and warm starts); 'on' / 'off' force it. */
+  epsScaling: '' | 'on' | 'off';
   standardize: boolean;
   /** '' = the worker's default; 'gpu' = WebGPU (CPU if it fails); 'cpu' = CPU only. */
   backend: '' | 'gpu' | 'cpu';
@@ -35,6 +36,8 @@ export interface AlignFormValues {
   bandwidth: string;
   /** Cap IS weights at k × mean; empty = the core's default (k = 20). */
   trimK: string;
+  /** Quantise a reference larger than this into this many k-means centroids (the CLI's --centroids); empty = off. */
+  centroids: string;
 }
 
 /** [ours] K = 300 as in METHOD.md's measurement; the built-in sample's n = 2,000, seeds 1. */
@@ -53,7 +56,7 @@ export const DEFAULT_FORM: AlignFormValues = {
   epsilon: '',
   tol: '',
   maxIter: '',
-  epsScaling: true,
+  epsScaling: '',
   standardize: true,
   backend: '',
   selection: '',
@@ -61,6 +64,7 @@ export const DEFAULT_FORM: AlignFormValues = {
   isSelection: '',
   bandwidth: '',
   trimK: '',
+  centroids: '',
 };
 
 export interface FieldProblem {
@@ -110,6 +114,7 @@ export function alignRequestOf(v: AlignFormValues): AlignRequestCheck {
   const maxIter = optionalPositive('maxIter', v.maxIter, 'Max iterations', true);
   const bandwidth = optionalPositive('bandwidth', v.bandwidth, 'KDE bandwidth');
   const trimK = optionalPositive('trimK', v.trimK, 'Weight cap');
+  const centroids = optionalPositive('centroids', v.centroids, 'Reference centroids', true);
   if (trimK !== undefined && trimK < 1) problems.push({ field: 'trimK', message: 'Weight cap must be at least 1 (× the mean weight).' });
   if (problems.length > 0) return { ok: false, problems };
 
@@ -118,7 +123,7 @@ export function alignRequestOf(v: AlignFormValues): AlignRequestCheck {
   if (epsilon !== undefined) sinkhorn.epsilon = epsilon;
   if (tol !== undefined) sinkhorn.tol = tol;
   if (maxIter !== undefined) sinkhorn.maxIter = maxIter;
-  if (!v.epsScaling) sinkhorn.epsScaling = false;
+  if (v.epsScaling !== '') sinkhorn.epsScaling = v.epsScaling === 'on';
   const importance: NonNullable<AlignOptions['importance']> = {};
   if (bandwidth !== undefined) importance.bandwidth = bandwidth;
   if (trimK !== undefined) importance.trim = { kind: 'mean-multiple', k: trimK };
@@ -135,6 +140,7 @@ export function alignRequestOf(v: AlignFormValues): AlignRequestCheck {
         ...(Object.keys(sinkhorn).length > 0 ? { sinkhorn } : {}),
         ...(Object.keys(importance).length > 0 ? { importance } : {}),
         ...(v.selection !== '' ? { selection: v.selection } : {}),
+        ...(centroids !== undefined ? { referenceCentroids: centroids } : {}),
         ...(v.targets !== '' ? { targets: v.targets } : {}),
         ...(v.isSelection !== '' ? { isSelection: v.isSelection } : {}),
         ...(v.backend !== '' ? { prefer: v.backend } : {}),

@@ -181,7 +181,7 @@ export class AlignForm extends LitElement {
     </label>`;
   }
 
-  private choice(field: 'selection' | 'targets' | 'isSelection', label: string, options: Array<[string, string]>) {
+  private choice(field: 'selection' | 'targets' | 'isSelection' | 'epsScaling', label: string, options: Array<[string, string]>) {
     return html`<label>
       ${label}
       <select name=${field} @change=${(e: Event) => this.set(field, (e.target as HTMLSelectElement).value as never)}>
@@ -190,7 +190,7 @@ export class AlignForm extends LitElement {
     </label>`;
   }
 
-  private check(field: 'epsScaling' | 'standardize', label: string) {
+  private check(field: 'standardize', label: string) {
     return html`<label class="inline">
       <input type="checkbox" name=${field} .checked=${this.form[field]} @change=${(e: Event) => this.set(field, (e.target as HTMLInputElement).checked)} />
       ${label}
@@ -303,7 +303,8 @@ export class AlignForm extends LitElement {
         ${this.numberField('tol', 'Tolerance (marginal L1)', '1e-4')} ${this.numberField('maxIter', 'Max iterations', '5000')}
       </div>
       <div class="sub">
-        ${this.check('epsScaling', 'ε-scaling (anneal from the diameter)')} ${this.check('standardize', 'Standardise traits (reference SDs)')}
+        ${this.choice('epsScaling', 'ε-scaling (anneal from the diameter)', [['', 'Default (on; off for semi-relaxed)'], ['on', 'On'], ['off', 'Off']])}
+        ${this.check('standardize', 'Standardise traits (reference SDs)')}
       </div>
       <div class="sub">
         ${this.choice('selection', 'From plan to K (OT methods)', [['', 'Plan-mass matching (default)'], ['systematic', 'Systematic sampling ∝ row sums']])}
@@ -311,6 +312,7 @@ export class AlignForm extends LitElement {
         ${this.choice('isSelection', 'IS selection', [['', 'Systematic ∝ weights (default)'], ['top', 'Largest weights']])}
         ${this.numberField('bandwidth', 'KDE bandwidth (IS)', "Scott's rule", 'In reference SDs when standardised; empty = Scott\'s rule')}
         ${this.numberField('trimK', 'Weight cap (× mean, IS)', '20')}
+        ${this.numberField('centroids', 'Quantise a larger reference to N centroids', 'off', 'Weighted k-means of the reference before every step (for very large references); empty = use every point')}
       </div>
       <div class="sub">
         <label>

@@ -160,11 +160,14 @@ describe('alignRequestOf', () => {
     const bad = alignRequestOf({ ...DEFAULT_FORM, size: '0', tol: '-1', pool: 'file' });
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.problems.map((p) => p.field).sort()).toEqual(['poolFile', 'size', 'tol']);
-    const adv = alignRequestOf({ ...DEFAULT_FORM, tol: '1e-3', epsScaling: false, backend: 'cpu', reference: 'stored', storedId: 'r1', storedCountries: 'jp, kr' });
+    const adv = alignRequestOf({ ...DEFAULT_FORM, tol: '1e-3', epsScaling: 'off', backend: 'cpu', reference: 'stored', storedId: 'r1', storedCountries: 'jp, kr' });
     expect(adv.ok && adv.input.options).toMatchObject({ sinkhorn: { tol: 1e-3, epsScaling: false }, prefer: 'cpu' });
     expect(adv.ok && adv.input.reference).toEqual({ kind: 'stored', id: 'r1', countries: ['JP', 'KR'] });
-    const sel = alignRequestOf({ ...DEFAULT_FORM, selection: 'systematic', targets: 'kmeans', isSelection: 'top', bandwidth: '0.4', trimK: '10' });
-    expect(sel.ok && sel.input.options).toMatchObject({ selection: 'systematic', targets: 'kmeans', isSelection: 'top', importance: { bandwidth: 0.4, trim: { kind: 'mean-multiple', k: 10 } } });
+    const sel = alignRequestOf({ ...DEFAULT_FORM, selection: 'systematic', targets: 'kmeans', isSelection: 'top', bandwidth: '0.4', trimK: '10', centroids: '500', epsScaling: 'on' });
+    expect(sel.ok && sel.input.options).toMatchObject({
+      selection: 'systematic', targets: 'kmeans', isSelection: 'top', referenceCentroids: 500,
+      importance: { bandwidth: 0.4, trim: { kind: 'mean-multiple', k: 10 } }, sinkhorn: { epsScaling: true },
+    });
     const badCap = alignRequestOf({ ...DEFAULT_FORM, trimK: '0.5' });
     expect(!badCap.ok && badCap.problems[0]!.field).toBe('trimK');
   });
