@@ -109,6 +109,7 @@ export class AlignForm extends LitElement {
       }
       details .sub {
         margin: var(--pa-space-3) 0 var(--pa-space-2);
+        grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr));
       }
       .actions {
         grid-column: 1 / -1;

@@ -149,7 +149,7 @@ export class AlignProgress extends LitElement {
       ${this.steps.length > 0
         ? html`<table data-testid="al-steps">
             <caption>Finished ε steps</caption>
-            <thead><tr><th scope="col">Step</th><th scope="col">ε</th><th scope="col">Iterations</th><th scope="col">Marginal error</th></tr></thead>
+            <thead><tr><th scope="col">Step</th><th scope="col">ε</th><th scope="col">Iterations (total)</th><th scope="col">Marginal error</th></tr></thead>
             <tbody>
               ${this.steps.map(
                 (s) => html`<tr><td>${s.step}${s.steps ? ` / ${s.steps}` : ''}</td><td>${formatMetric(s.epsilon)}</td><td>${s.iterations ?? '—'}</td><td>${formatMetric(s.marginalError)}</td></tr>`,
