@@ -11,7 +11,8 @@ import type { AlignStageInput } from '../../pipeline/align-stage';
 /**
  * <align-form>: the Align stage's inputs — pool, reference, method, K, seed and the advanced
  * options (OT, selection, weights, backend). Checks them (src/pipeline/align-request.ts), marks
- * and focuses the first bad field, and fires `pa-align-run` (detail: AlignStageInput) on Run.
+ * and focuses the first bad field, and fires `pa-align-run` (detail: AlignStageInput) on Run and
+ * `pa-align-list-stored` when the stored-reference choice is picked.
  * Empty optional fields mean the core's defaults, shown as placeholders.
  */
 @customElement('align-form')
@@ -140,6 +141,12 @@ export class AlignForm extends LitElement {
     this.problems = this.problems.filter((p) => p.field !== key);
   }
 
+  /** Asks the owner to re-list stored references (one may have been imported since). */
+  private chooseStored(): void {
+    this.set('reference', 'stored');
+    this.dispatchEvent(new CustomEvent('pa-align-list-stored', { bubbles: true, composed: true }));
+  }
+
   private async submit(ev: Event): Promise<void> {
     ev.preventDefault();
     if (this.running) return;
@@ -253,7 +260,7 @@ export class AlignForm extends LitElement {
           </div>`
         : nothing}
       <label class="inline">
-        <input type="radio" name="reference" value="stored" ?disabled=${!hasStore} .checked=${f.reference === 'stored'} @change=${() => this.set('reference', 'stored')} />
+        <input type="radio" name="reference" value="stored" ?disabled=${!hasStore} .checked=${f.reference === 'stored'} @change=${() => this.chooseStored()} />
         Stored reference ${hasStore ? (this.stored?.length === 0 ? '(none imported yet)' : '') : '(not available here)'}
       </label>
       ${f.reference === 'stored' && hasStore

@@ -118,6 +118,7 @@ export class AlignStage extends LitElement {
   }
 
   private async loadStored(): Promise<void> {
+    if (!this.store()) return;
     try {
       this.stored = await this.store()!.listReferences();
     } catch (e) {
@@ -198,6 +199,7 @@ export class AlignStage extends LitElement {
         ?running=${running}
         .status=${this.status}
         @pa-align-run=${(e: CustomEvent<AlignStageInput>) => void this.run(e.detail)}
+        @pa-align-list-stored=${() => void this.loadStored()}
       ></align-form>
       ${this.error ? html`<div class="error" role="alert" data-testid="al-error">${this.error}</div>` : nothing}
       ${running

@@ -145,8 +145,9 @@ describe('<align-stage>', () => {
     const el = document.createElement('align-stage');
     el.runner = serviceAlignRunner(service);
     const ref = makeCloud(syntheticBigFive({ n: 400, seed: 4 }).points, 5);
+    let listed = 0;
     el.references = {
-      listReferences: async () => [{ id: 'ref-a', name: 'Stored A', n: 400, label: null } as ReferenceInfo],
+      listReferences: async () => (listed++, [{ id: 'ref-a', name: 'Stored A', n: 400, label: null } as ReferenceInfo]),
       getReferenceInfo: async (id) => (id === 'ref-a' ? ({ id, name: 'Stored A', kind: 'csv', n: 400, label: null, weighted: false, notes: [], source: { kind: 'file', fileName: 'a.csv', size: 1, lastModified: 0, sha256: null } } as unknown as ReferenceInfo) : undefined),
       loadReferenceCloud: async () => ref,
     };
@@ -165,6 +166,7 @@ describe('<align-stage>', () => {
     deepQuery<HTMLInputElement>('align-stage input[name="reference"][value="stored"]')!.click();
     await el.updateComplete;
     await waitFor(() => deepQuery<HTMLSelectElement>('align-stage select[name="storedId"]')?.value === 'ref-a', 5_000, 'stored reference listed');
+    expect(listed).toBe(2); // on connect, and again when the stored choice was picked
     setValue('align-stage input[name="size"]', '50');
     await el.updateComplete;
     deepQuery<HTMLButtonElement>('align-stage button[type="submit"]')!.click();
