@@ -147,6 +147,23 @@ export async function deleteJob(db: AppDb, jobId: string): Promise<void> {
 }
 
 /**
+ * Jobs a closed tab, crash or lost device left behind: status 'running' but no runner holds the
+ * job's Web Lock. Call at start-up to offer "Resume" (run the pipeline again with the same runId;
+ * its items left 'running' go back to pending then).
+ */
+export async function findInterruptedJobs(db: AppDb): Promise<JobRecord[]> {
+  const running = (await listJobs(db)).filter((j) => j.status === 'running');
+  const lm = typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : undefined;
+  if (!lm || running.length === 0) return running;
+  const held = new Set((await lm.query()).held?.map((l) => l.name) ?? []);
+  return running.filter((j) => !held.has(jobLockName(db.name, `job/${j.id}`)));
+}
+
+function jobLockName(dbName: string, name: string): string {
+  return `persona-align/${dbName}/${name}`;
+}
+
+/**
  * Single writer per job across tabs and workers: an exclusive Web Lock named after the database
  * and the job, taken with ifAvailable so a second runner fails at once with a clear message
  * instead of waiting. A crashed tab's lock is released by the browser. Without the Locks API
@@ -158,7 +175,7 @@ export function webLocksJobLock(db: AppDb | string): JobLock {
     const lm = typeof navigator !== 'undefined' && 'locks' in navigator ? navigator.locks : undefined;
     if (!lm) return fn();
     let ran = false;
-    const out = await lm.request(`persona-align/${dbName}/${name}`, { mode: 'exclusive', ifAvailable: true }, async (lock) => {
+    const out = await lm.request(jobLockName(dbName, name), { mode: 'exclusive', ifAvailable: true }, async (lock) => {
       if (!lock) return undefined;
       ran = true;
       return fn();

@@ -15,7 +15,7 @@ import { fetchDemoCorpus } from '../../../src/components/import-panel/demo-corpu
 import { ImportService } from '../../../src/services/import-service';
 import { getPosts, listAuthors } from '../../../src/storage/corpus-store';
 import { DB_VERSION, openAppDb, STORE_NAMES, type AppDb } from '../../../src/storage/db';
-import { IdbPipelineStore, listJobs, webLocksJobLock } from '../../../src/storage/job-store';
+import { findInterruptedJobs, IdbPipelineStore, listJobs, webLocksJobLock } from '../../../src/storage/job-store';
 import { applyThreshold, countPersonas, listPersonas } from '../../../src/storage/persona-store';
 import { pipelineOptions, runPersonaPipeline, type PipelineAuthor } from '../../../src/pipeline/stages/persona-pipeline';
 import { runJob, type JobRecord } from '../../../src/pipeline/job-runner';
@@ -95,6 +95,7 @@ describe('persona stages on IndexedDB', () => {
       lock: webLocksJobLock(ref.db),
     });
     expect(refResult.complete).toBe(true);
+    expect(refResult.jobs.mine!.counts).toMatchObject({ done: 10, failed: 0 });
     const refPersonas = await listPersonas(ref.db, ref.corpusId);
     expect(refPersonas).toHaveLength(10);
     const counts = await countPersonas(ref.db, ref.corpusId);
@@ -136,9 +137,13 @@ describe('persona stages on IndexedDB', () => {
       store: new IdbPipelineStore(db2), llm: await loadedEngine(), stages: ['profile'], options: OPTIONS, lock,
     })).rejects.toThrow(/already running in another tab/);
     // The crash: the connection goes away, then the runner's next write fails and it dies.
+    // While it hangs, its job is running and locked: not reported as interrupted.
+    expect(await findInterruptedJobs(db2)).toEqual([]);
     run.db.close();
     hang!(new AppError('GpuError', 'device lost (simulated crash)'));
     await expect(first).rejects.toBeTruthy();
+    // Dead runner, lock released, status still 'running': start-up finds it to offer "Resume".
+    expect((await findInterruptedJobs(db2)).map((j) => j.stage)).toEqual(['profile']);
 
     // After the "restart": one item was left 'running'; a new runner puts it back and resumes.
     const profileJob = (await listJobs(db2, run.corpusId)).find((j) => j.stage === 'profile')!;
