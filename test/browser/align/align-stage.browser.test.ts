@@ -187,3 +187,25 @@ describe('<align-stage>', () => {
     expect(deepQuery('align-stage align-progress')).toBeNull();
   });
 });
+
+describe('stored reference, real store', () => {
+  test('a built-in sample stored through the reference worker (IndexedDB) is aligned against by id', async () => {
+    const { createReferenceServices } = await import('../../../src/services/reference-service');
+    const refs = await createReferenceServices({ dbName: `align-stage-${Date.now()}-${Math.random().toString(36).slice(2, 8)}` });
+    const info = await refs.importer.createBuiltinSample({ builtinId: 'east-asia', n: 600, seed: 3 });
+    try {
+      const r = await runAlignStage(
+        undefined,
+        { pool: { kind: 'demo' }, reference: { kind: 'stored', id: info.id }, options: { method: 'nearest', size: 100, seed: 2 } },
+        { ...services, references: refs.store },
+      );
+      expect(r.reference.cloud.n).toBe(600);
+      expect(r.reference.label).toBe('approximate');
+      expect(r.manifest.inputs.reference.details.id).toBe(info.id);
+      expect(r.diagnostics.selected.energy).toBeLessThan(r.diagnostics.pool.energy);
+    } finally {
+      await refs.store.deleteReference(info.id);
+      await refs.store.close();
+    }
+  });
+});
