@@ -71,7 +71,8 @@ export function reevaluate(p: StoredPersona, threshold: number): StoredPersona {
   const a = p.stages.quality;
   if (!a) return p;
   const quality = deriveVerdict(a, threshold);
-  const status = p.status === 'profiled' && quality.kept ? 'profiled' : quality.kept ? 'kept' : 'rejected';
+  // A persona that already has answers is 'profiled' again once kept (its profile job item is done).
+  const status = quality.kept ? (p.stages.profile ? 'profiled' : 'kept') : 'rejected';
   return { ...p, quality, status, stages: { ...p.stages, quality: { ...a, threshold } } };
 }
 

@@ -105,6 +105,22 @@ describe('verdicts and thresholds', () => {
     expect(reevaluate(personas[0]!, 2).stages.quality!.threshold).toBe(2);
   });
 
+  test('a profiled persona rejected by a stricter threshold comes back profiled, answers intact', () => {
+    const base: StoredPersona = {
+      id: 'c/a', source: { kind: 'mined', corpusId: 'c', author: 'a' }, corpusId: 'c', text: GOOD, meta: {}, status: 'profiled',
+      quality: { kept: true, scores: { faithfulness: 4, consistency: 5, specificity: 4 }, reasons: [] }, answers: { EXT1: 4.2 },
+      stages: {
+        quality: { ...(assessment as QualityAssessment), judge: { scores: { faithfulness: 4, consistency: 5, specificity: 4 }, rationale: '', raw: '' }, threshold: 4, promptTokens: 0, completionTokens: 0 } as QualityAssessment,
+        profile: {} as NonNullable<StoredPersona['stages']['profile']>,
+      },
+    };
+    const strict = reevaluate(base, 5);
+    expect(strict).toMatchObject({ status: 'rejected', quality: { kept: false }, answers: { EXT1: 4.2 } });
+    expect(reevaluate(strict, 4)).toMatchObject({ status: 'profiled', quality: { kept: true, reasons: [] } });
+    const unprofiled = { ...base, status: 'kept' as const, answers: undefined, stages: { quality: base.stages.quality } };
+    expect(reevaluate(reevaluate(unprofiled, 5), 3).status).toBe('kept');
+  });
+
   test('unparseable judge answers are retried, then fail with the reason', async () => {
     const ctx = await engineCtx();
     const posts = makePosts(5);
