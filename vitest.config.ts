@@ -48,6 +48,19 @@ export default defineConfig({
           },
         },
       },
+      {
+        // The built app (vite build + vite preview) in Debian's Chromium via playwright-core:
+        // privacy, CSP, offline (service worker) and hostile content. See test/e2e/global-setup.ts.
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.e2e.test.ts'],
+          globalSetup: ['test/e2e/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -4,6 +4,7 @@
  */
 import { css } from 'lit';
 import './app/app-shell';
+import './pwa';
 
 // Document-level reset as an adopted stylesheet: no inline <style> for the CSP to allow.
 const page = css`

@@ -1,0 +1,62 @@
+/**
+ * Builds the app once (production build, with the strict CSP and the service worker) into a
+ * temporary folder, serves it with `vite preview` on a free 127.0.0.1 port, and hands the URL to
+ * the e2e tests (`inject('baseUrl')`). The build adds one test-only page (pages/http-backend.html)
+ * that exposes the HTTP backend module; the app's own pages are the production ones.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build, preview, type PreviewServer } from 'vite';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+    distDir: string;
+  }
+}
+
+const root = resolve(import.meta.dirname, '../..');
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const outDir = await mkdtemp(join(tmpdir(), 'persona-align-e2e-'));
+  const t0 = Date.now();
+  const inline = {
+    root,
+    configFile: join(root, 'vite.config.ts'),
+    logLevel: 'warn' as const,
+    build: {
+      outDir,
+      emptyOutDir: true,
+      sourcemap: false,
+      rollupOptions: {
+        input: { main: join(root, 'index.html'), 'http-backend': join(root, 'test/e2e/pages/http-backend.html') },
+      },
+    },
+  };
+  await build(inline);
+  const port = await freePort();
+  const server: PreviewServer = await preview({ ...inline, preview: { host: '127.0.0.1', port, strictPort: true, open: false } });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  console.log(`[e2e] built in ${((Date.now() - t0) / 1000).toFixed(1)} s; serving ${outDir} at ${baseUrl}`);
+  project.provide('baseUrl', baseUrl);
+  project.provide('distDir', outDir);
+  return async () => {
+    await server.close();
+    await rm(outDir, { recursive: true, force: true });
+  };
+}
