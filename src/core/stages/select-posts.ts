@@ -3,9 +3,11 @@
  *
  * Posts are put in chronological order (undated posts keep their place after the post before
  * them). When everything fits the budget, everything is used. Otherwise posts are taken in a
- * van der Corput order over the timeline (first, last, middle, quarters, …) while they fit, so
- * the selection is spread evenly over time instead of favouring the start; the selection is then
- * returned in chronological order. A single post longer than `maxPostTokens` is cut to fit.
+ * van der Corput order over the author's time span (first, last, middle, quarters, …: at each
+ * target time the nearest post not yet taken) while they fit, so the selection is spread evenly
+ * over time — a burst of posts in one month does not crowd out the other years. Without dates,
+ * post positions stand in for time. The selection is returned in chronological order. A single
+ * post longer than `maxPostTokens` is cut to fit.
  */
 import { words } from './words';
 
@@ -64,6 +66,64 @@ export function spreadOrder(n: number): number[] {
   return out;
 }
 
+/** Days since 1970 of an ISO date, or NaN. */
+function dayNumber(date: string | null): number {
+  return date === null ? NaN : Date.parse(`${date}T00:00:00Z`) / 86_400_000;
+}
+
+/**
+ * Indices of chronologically sorted posts in the order they are taken: van der Corput targets
+ * over [first date, last date], each mapped to the nearest post not yet taken. Undated posts
+ * take the date of the dated post before them; with fewer than two distinct dates, positions
+ * are used instead (spreadOrder).
+ */
+export function spreadOrderByTime(posts: readonly { date: string | null }[]): number[] {
+  const n = posts.length;
+  let last = NaN;
+  const t = posts.map((p) => {
+    const d = dayNumber(p.date);
+    if (!Number.isNaN(d)) last = d;
+    return last;
+  });
+  const firstDated = t.findIndex((x) => !Number.isNaN(x));
+  if (firstDated < 0) return spreadOrder(n);
+  for (let i = 0; i < firstDated; i++) t[i] = t[firstDated]!;
+  const t0 = t[0]!;
+  const span = t[n - 1]! - t0;
+  if (!(span > 0)) return spreadOrder(n);
+  const taken = new Uint8Array(n);
+  const out: number[] = [];
+  const nearestFree = (target: number): number => {
+    // Binary search for the first post at or after the target, then walk outwards to a free one.
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (t[mid]! < target) lo = mid + 1;
+      else hi = mid;
+    }
+    // Times are sorted, so the nearest free post is the first free one on either side.
+    let a = lo - 1;
+    while (a >= 0 && taken[a]) a--;
+    let b = lo;
+    while (b < n && taken[b]) b++;
+    const da = a >= 0 ? target - t[a]! : Infinity;
+    const db = b < n ? t[b]! - target : Infinity;
+    const best = da === Infinity && db === Infinity ? -1 : db <= da ? b : a;
+    return best;
+  };
+  for (const k of spreadOrder(4 * n + 1)) {
+    if (out.length === n) break;
+    const i = nearestFree(t0 + (k / (4 * n)) * span);
+    if (i >= 0) {
+      taken[i] = 1;
+      out.push(i);
+    }
+  }
+  for (let i = 0; i < n; i++) if (!taken[i]) out.push(i);
+  return out;
+}
+
 /** Token-counts each post (rendered), cutting any longer than maxPostTokens to fit. */
 export async function preparePosts(posts: readonly SelectablePost[], countTokens: CountTokens, maxPostTokens: number): Promise<PreparedPost[]> {
   const out: PreparedPost[] = [];
@@ -108,7 +168,7 @@ export function selectWithinBudget(prepared: readonly PreparedPost[], budget: nu
   if (total <= budget) return [...prepared];
   const chosen = new Uint8Array(prepared.length);
   let used = 0;
-  for (const i of spreadOrder(prepared.length)) {
+  for (const i of spreadOrderByTime(prepared)) {
     const t = prepared[i]!.tokens;
     if (used + t <= budget) {
       chosen[i] = 1;

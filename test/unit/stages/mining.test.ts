@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
-  chronological, mineAuthor, mineOptions, preparePosts, renderedPost, selectWithinBudget, spreadOrder,
+  chronological, mineAuthor, mineOptions, preparePosts, renderedPost, selectWithinBudget, spreadOrder, spreadOrderByTime,
 } from '../../../src/core/stages';
 import { engineCtx, makePosts } from './helpers';
 
@@ -47,6 +47,24 @@ describe('post selection', () => {
     expect(Math.max(...gaps)).toBeLessThanOrEqual(8);
     // Everything fits: everything is used.
     expect(selectWithinBudget(prepared, total)).toHaveLength(100);
+  });
+
+  test('evenly spread over time, not over post count: a burst does not crowd out other years', async () => {
+    const { llm } = await engineCtx();
+    // 60 posts in January 2003, then one post a month through 2004 (12).
+    const burst = Array.from({ length: 60 }, (_, i) => ({ seq: i, date: `2003-01-${String(1 + (i % 28)).padStart(2, '0')}`, text: `burst post ${i} about the same few days` }));
+    const later = Array.from({ length: 12 }, (_, m) => ({ seq: 60 + m, date: `2004-${String(m + 1).padStart(2, '0')}-15`, text: `monthly post ${m} about a later time` }));
+    const prepared = await preparePosts([...burst, ...later], (t) => llm.countTokens(t), 1000);
+    const per = prepared[0]!.tokens;
+    const chosen = selectWithinBudget(prepared, per * 12);
+    expect(chosen.length).toBeGreaterThanOrEqual(10);
+    const fromLater = chosen.filter((p) => p.seq >= 60).length;
+    // The timeline is 2003-01 … 2004-12: most of it is the monthly part, so most picks come from it.
+    expect(fromLater).toBeGreaterThanOrEqual(7);
+    expect(chosen.some((p) => p.seq < 60)).toBe(true);
+    expect(spreadOrderByTime([{ date: null }, { date: null }, { date: null }])).toEqual(spreadOrder(3));
+    const order = spreadOrderByTime(prepared);
+    expect([...order].sort((x, y) => x - y)).toEqual(prepared.map((_, i) => i));
   });
 
   test('a post longer than the per-post cap is cut to fit', async () => {
