@@ -185,7 +185,7 @@ export function backendText(b: BackendReport): string {
   const a = b.adapter;
   const adapter = a ? [a.vendor, a.architecture, a.device, a.description].filter((s) => s !== '').join(' ') || 'unnamed adapter' : 'adapter unknown';
   const soft = a?.software ? ' (software adapter: correct, not fast)' : '';
-  const why = b.fallbacks.map((f) => `${f.during}: ${f.message}`).join('; ');
+  const why = b.fallbacks.map((f) => (f.during === 'acquire' ? f.message : `${f.during}: ${f.message}`)).join('; ');
   switch (b.used) {
     case 'webgpu':
       return `WebGPU — ${adapter}${soft}`;

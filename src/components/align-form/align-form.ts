@@ -326,7 +326,7 @@ export class AlignForm extends LitElement {
         <label>
           Backend
           <select name="backend" @change=${(e: Event) => this.set('backend', (e.target as HTMLSelectElement).value as AlignFormValues['backend'])}>
-            <option value="" ?selected=${this.form.backend === ''}>Automatic</option>
+            <option value="" ?selected=${this.form.backend === ''}>Automatic (WebGPU on a hardware GPU, else the CPU)</option>
             <option value="gpu" ?selected=${this.form.backend === 'gpu'}>WebGPU (CPU if it fails)</option>
             <option value="cpu" ?selected=${this.form.backend === 'cpu'}>CPU only</option>
           </select>

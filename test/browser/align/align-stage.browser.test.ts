@@ -10,6 +10,7 @@ import { syntheticBigFive } from '../../../src/core/align/synthetic';
 import { makeCloud } from '../../../src/core/cloud';
 import { fetchPublicText } from '../../../src/components/align-stage/default-runner';
 import { serviceAlignRunner } from '../../../src/pipeline/align-runner';
+import { backendText } from '../../../src/pipeline/align-report';
 import { runAlignStage, type AlignStageInput, type AlignStageServices } from '../../../src/pipeline/align-stage';
 import { AlignService } from '../../../src/services/align-service';
 import '../../../src/components/align-stage/align-stage';
@@ -50,6 +51,21 @@ describe('runAlignStage through the worker', () => {
         `selected ${d.selected.energy.toFixed(4)}, floor ${d.floor?.energy.toFixed(4)}; ${r.align.ot?.iterations} iterations; ` +
         `backend ${r.backend.used} (${r.backend.adapter?.vendor} ${r.backend.adapter?.architecture}); timings ${JSON.stringify(r.manifest.timings, (_k, v: unknown) => (typeof v === "number" ? Math.round(v) : v))}`,
     );
+  });
+
+  test('the automatic backend: WebGPU on a hardware adapter, else the CPU with the reason shown', async () => {
+    const info = await service.gpuInfo();
+    const { prefer: _p, ...options } = input('semi-relaxed', 5, {}, 300).options;
+    const r = await runAlignStage(undefined, { ...input('semi-relaxed', 5, {}, 300), options }, services);
+    const line = backendText(r.backend);
+    if (info.adapter?.software) {
+      expect(r.backend.used).toBe('cpu');
+      expect(line).toMatch(/^CPU — .*software adapter/);
+    } else {
+      expect(r.backend.used).toBe('webgpu');
+      expect(line).toMatch(/^WebGPU — /);
+    }
+    console.log(`[align stage] automatic backend: ${line}`);
   });
 
   test('same seed → same selection; another seed → another selection (nearest)', async () => {

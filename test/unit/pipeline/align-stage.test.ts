@@ -222,3 +222,17 @@ describe('diagnoseRun', () => {
     expect(small.referenceSubsample).toBeUndefined();
   });
 });
+
+describe('backendText', () => {
+  it('names the adapter, or the CPU with its reason', async () => {
+    const { backendText } = await import('../../../src/pipeline/align-report');
+    const adapter = { vendor: 'nvidia', architecture: 'hopper', device: '', description: 'H100', software: false, features: [] };
+    expect(backendText({ requested: 'auto', used: 'webgpu', fallbacks: [], adapter })).toBe('WebGPU — nvidia hopper H100');
+    expect(backendText({ requested: 'cpu', used: 'cpu', fallbacks: [], adapter: undefined })).toBe('CPU — requested');
+    expect(backendText({ requested: 'auto', used: 'cpu', fallbacks: [{ during: 'acquire', name: 'GpuError', message: 'No WebGPU in this browser.' }], adapter: undefined })).toBe(
+      'CPU — No WebGPU in this browser.',
+    );
+    expect(backendText({ requested: 'gpu', used: 'webgpu+cpu', fallbacks: [{ during: 'rowLse', name: 'GpuError', message: 'device lost' }], adapter })).toContain('rowLse: device lost');
+    expect(backendText({ requested: 'auto', used: 'none', fallbacks: [], adapter: undefined })).toContain('needs no pair kernel');
+  });
+});
