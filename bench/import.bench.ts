@@ -10,7 +10,7 @@
  * Memory: the page samples its own JS heap (performance.memory). The worker's heap lives in the
  * same renderer process, so the renderer's peak resident memory (VmHWM, reset after generating the
  * input) and its anonymous part (RssAnon: heaps, without mapped files or shared memory) bound page
- * + worker heaps together. IndexedDB itself runs in the browser process. `--heap-cap MB` caps
+ * + worker heaps together. IndexedDB itself runs in the browser process (its CPU is reported). `--heap-cap MB` caps
  * V8's old space per isolate: finishing under a cap proves the live heap stays below it.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -80,9 +80,7 @@ function freePort(): Promise<number> {
 interface ChromiumProcesses {
   /** The page's renderer(s), where the page and its workers run. */
   renderers: number[];
-  /** The storage service, where IndexedDB writes happen. */
-  storage: number[];
-  /** The browser process itself. */
+  /** The browser process, where Chromium's IndexedDB backend runs. */
   browser: number[];
 }
 
@@ -102,7 +100,7 @@ function chromiumProcesses(profile: string): ChromiumProcesses {
     })
     .filter((p) => p !== undefined);
   const browserProc = procs.find((p) => p.cmd.includes(`--user-data-dir=${profile}`) && !p.cmd.includes('--type='));
-  if (!browserProc) return { renderers: [], storage: [], browser: [] };
+  if (!browserProc) return { renderers: [], browser: [] };
   const family = new Set([browserProc.pid]);
   for (let grew = true; grew; ) {
     grew = false;
@@ -111,7 +109,6 @@ function chromiumProcesses(profile: string): ChromiumProcesses {
   const mine = procs.filter((p) => family.has(p.pid));
   return {
     renderers: mine.filter((p) => p.cmd.includes('--type=renderer') && !p.cmd.includes('--top-chrome-webui')).map((p) => p.pid),
-    storage: mine.filter((p) => p.cmd.includes('StorageService')).map((p) => p.pid),
     browser: [browserProc.pid],
   };
 }
@@ -157,8 +154,8 @@ interface Row {
   /** Peak anonymous resident memory of the renderer (heaps; excludes mapped files and shared memory), sampled every 250 ms. */
   anonPeak: number;
   parseOnlyMs: number;
-  /** CPU seconds during the import: renderer (page + worker), storage service, browser process. */
-  cpu: { renderer: number; storage: number; browser: number };
+  /** CPU seconds during the import: renderer (page + worker) and browser process (IndexedDB). */
+  cpu: { renderer: number; browser: number };
 }
 
 async function measureOne(page: Page, profile: string, form: 'xml' | 'csv', opts: Options): Promise<Row> {
@@ -191,7 +188,7 @@ async function measureOne(page: Page, profile: string, form: 'xml' | 'csv', opts
   }, 250);
   const dbName = `bench-import-${form}-${Date.now()}`;
   try {
-    const cpu0 = { renderer: cpuSeconds(procs.renderers), storage: cpuSeconds(procs.storage), browser: cpuSeconds(procs.browser) };
+    const cpu0 = { renderer: cpuSeconds(procs.renderers), browser: cpuSeconds(procs.browser) };
     // A stalled import (e.g. V8 thrashing under --heap-cap) must not hang the bench.
     const limitMs = 60_000 + 400_000 * opts.scale;
     let timeout: ReturnType<typeof setTimeout> | undefined;
@@ -203,7 +200,6 @@ async function measureOne(page: Page, profile: string, form: 'xml' | 'csv', opts
     ]).finally(() => clearTimeout(timeout));
     const cpu = {
       renderer: cpuSeconds(procs.renderers) - cpu0.renderer,
-      storage: cpuSeconds(procs.storage) - cpu0.storage,
       browser: cpuSeconds(procs.browser) - cpu0.browser,
     };
     await sample();
@@ -221,7 +217,7 @@ async function measureOne(page: Page, profile: string, form: 'xml' | 'csv', opts
 
 function printTable(rows: Row[], scale: number): void {
   const mb = (b: number): string => (b / 1e6).toFixed(0);
-  const header = ['form', 'MB in', 'authors', 'posts', 'words (M)', 'import s', 'MB/s', 'posts/s', 'max task ms', 'long tasks', 'page heap MB', 'renderer peak MB', 'anon peak MB', 'parse-only s', 'CPU s rend/stor/brow'];
+  const header = ['form', 'MB in', 'authors', 'posts', 'words (M)', 'import s', 'MB/s', 'posts/s', 'max task ms', 'long tasks', 'page heap MB', 'renderer peak MB', 'anon peak MB', 'parse-only s', 'CPU s rend/brow'];
   const lines = rows.map((r) => {
     const s = r.run.ms / 1000;
     return [
@@ -239,7 +235,7 @@ function printTable(rows: Row[], scale: number): void {
       mb(r.rendererPeak),
       mb(r.anonPeak),
       (r.parseOnlyMs / 1000).toFixed(1),
-      `${r.cpu.renderer.toFixed(0)}/${r.cpu.storage.toFixed(0)}/${r.cpu.browser.toFixed(0)}`,
+      `${r.cpu.renderer.toFixed(0)}/${r.cpu.browser.toFixed(0)}`,
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
