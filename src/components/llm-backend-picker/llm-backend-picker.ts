@@ -9,7 +9,7 @@ import { modelServicesContext } from '../model-manager/context';
 import { createWebLlmModelServices } from '../model-manager/services';
 import { llmChoiceContext, sharedLlmChoice, type LlmChoice } from './context';
 
-type Mode = 'webgpu' | 'http';
+export type Mode = 'webgpu' | 'http';
 
 /** Fired (bubbling, composed) when the chosen LLM changed; detail: the loaded model. */
 export const LLM_CHANGED = 'pa-llm-changed';
@@ -30,7 +30,8 @@ export class LlmBackendPicker extends LitElement {
   @property({ attribute: false })
   choice: LlmChoice | undefined;
 
-  @state() private mode: Mode = 'webgpu';
+  /** Which backend form is open: 'webgpu' (default) or 'http'. */
+  @property() mode: Mode = 'webgpu';
   @state() private baseUrl = DEFAULT_BASE_URL;
   @state() private model = '';
   @state() private apiKey = '';
