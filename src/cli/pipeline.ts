@@ -6,7 +6,8 @@
  * Runs the persona stages (mine → quality → profile) in Node with the same stage code as the app,
  * against an OpenAI-compatible server (src/llm/http-backend.ts; loopback only unless
  * --allow-remote), or `--engine test` (the deterministic test engine: no model; the manifest says
- * so). Writes into DIR (default ./pipeline-out):
+ * so). A server key, if needed, is read from $PIPELINE_API_KEY (never recorded). Writes into DIR
+ * (default ./pipeline-out):
  *   journal.jsonl   the job store (append-only); running again with the same DIR resumes
  *   personas.jsonl  one persona per line: id, author, status, text, meta, quality, answers, traits, flags
  *   manifest.json   inputs (name, size, sha256), options, model, backend, prompts, decoding, seeds,
@@ -238,7 +239,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
       await llm.load(TEST_ENGINE_ID);
     } else {
       endpoint = { baseUrl: args.endpoint! };
-      llm = createHttpBackend({ baseUrl: args.endpoint!, model: args.model!, allowRemote: args.allowRemote });
+      // A server key comes from the environment only: never from argv (shell history) or into the manifest.
+      const apiKey = process.env['PIPELINE_API_KEY'];
+      llm = createHttpBackend({ baseUrl: args.endpoint!, model: args.model!, allowRemote: args.allowRemote, ...(apiKey ? { apiKey } : {}) });
       await llm.load(args.model!);
     }
   } catch (e) {

@@ -1,8 +1,13 @@
 /**
  * Node only: the MemoryPipelineStore journalled to DIR/journal.jsonl (append-only, one fsync'd
  * line per change), so `npm run pipeline` resumes from DIR after a crash or Ctrl-C.
+ *
+ * On open the journal is replayed (read in chunks: it may exceed the largest string V8 allows)
+ * and then compacted: the current state is written to journal.jsonl.tmp and renamed over the
+ * journal, so each persona appears once however many stages and runs rewrote it. A crash during
+ * compaction leaves the old journal in place.
  */
-import { appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { MemoryPipelineStore } from './memory-store';
 
@@ -11,23 +16,63 @@ export const JOURNAL_FILE = 'journal.jsonl';
 export interface FileStoreOptions {
   /** fsync after each line (default true): a done item survives a power cut, at ~1 ms per item. */
   fsync?: boolean;
+  /** Rewrite the journal as a snapshot on open (default true). */
+  compact?: boolean;
+}
+
+/** Lines of a file, read in 16 MiB chunks; a torn (unterminated) last line is yielded too. */
+function* fileLines(path: string): Generator<string> {
+  const fd = openSync(path, 'r');
+  const buf = Buffer.alloc(16 << 20);
+  const decoder = new TextDecoder();
+  let rest = '';
+  try {
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      const text = rest + decoder.decode(buf.subarray(0, n), { stream: true });
+      const lines = text.split('\n');
+      rest = lines.pop()!;
+      yield* lines;
+    }
+    rest += decoder.decode();
+    if (rest) yield rest;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeAll(fd: number, text: string, sync: boolean): void {
+  writeSync(fd, text);
+  if (sync) fsyncSync(fd);
 }
 
 export function openFileStore(dir: string, options: FileStoreOptions = {}): MemoryPipelineStore {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, JOURNAL_FILE);
-  const lines = existsSync(path) ? readFileSync(path, 'utf8').split('\n') : [];
-  // A torn last line (crash mid-append) must not glue onto the next append: end it first.
-  if (lines.length > 0 && lines[lines.length - 1] !== '') appendFileSync(path, '\n');
-  const fd = openSync(path, 'a');
   const sync = options.fsync ?? true;
-  return MemoryPipelineStore.replay(lines, {
+  const replayed = existsSync(path) ? MemoryPipelineStore.replay(fileLines(path)) : new MemoryPipelineStore();
+  if (existsSync(path) && (options.compact ?? true)) {
+    const tmp = path + '.tmp';
+    const fdTmp = openSync(tmp, 'w');
+    try {
+      for (const e of replayed.snapshot()) writeSync(fdTmp, JSON.stringify(e) + '\n');
+      fsyncSync(fdTmp);
+    } finally {
+      closeSync(fdTmp);
+    }
+    renameSync(tmp, path);
+  }
+  const fd = openSync(path, 'a');
+  // Without compaction a torn last line must not glue onto the next append: end it first.
+  if (replayed.skippedLines > 0 && !(options.compact ?? true)) writeAll(fd, '\n', sync);
+  replayed.attachJournal({
     append(line: string): void {
-      writeSync(fd, line);
-      if (sync) fsyncSync(fd);
+      writeAll(fd, line, sync);
     },
     close(): void {
       closeSync(fd);
     },
   });
+  return replayed;
 }

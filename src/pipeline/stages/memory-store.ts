@@ -34,7 +34,12 @@ export class MemoryPipelineStore implements PipelineStore {
   /** Lines skipped on replay (a torn last line after a crash). */
   skippedLines = 0;
 
-  constructor(private readonly journal?: Journal) {}
+  constructor(private journal?: Journal) {}
+
+  /** Starts journalling to `journal` from now on (after a replay and compaction of the old file). */
+  attachJournal(journal: Journal): void {
+    this.journal = journal;
+  }
 
   /** Rebuilds a store from journal lines, then keeps appending to `journal`. */
   static replay(lines: Iterable<string>, journal?: Journal): MemoryPipelineStore {
@@ -87,6 +92,17 @@ export class MemoryPipelineStore implements PipelineStore {
     if (fresh.length) this.write({ t: 'items', items: fresh });
     this.write({ t: 'job', job: rec });
     return structuredClone(rec);
+  }
+
+  /** The whole state as few journal entries (items, then jobs, then personas in batches): for compaction. */
+  snapshot(batch = 100): JournalEntry[] {
+    const out: JournalEntry[] = [];
+    const items = [...this.items.values()];
+    for (let i = 0; i < items.length; i += batch * 10) out.push({ t: 'items', items: items.slice(i, i + batch * 10) });
+    for (const job of this.jobs.values()) out.push({ t: 'job', job });
+    const personas = [...this.personas.values()];
+    for (let i = 0; i < personas.length; i += batch) out.push({ t: 'personas', personas: personas.slice(i, i + batch) });
+    return out;
   }
 
   /** Releases the journal (closes its file). */
