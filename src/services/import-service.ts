@@ -28,6 +28,11 @@ export interface ImportServiceOptions {
 interface Running {
   worker: Worker;
   api: Remote<ImportApi>;
+  /**
+   * Settles once the worker uses the right database. Every call awaits this same promise, so calls
+   * reach the worker in the order they were made.
+   */
+  ready: Promise<void>;
   /** Rejects when the worker reports an error it could not handle or is terminated. */
   died: Promise<never>;
   kill: (reason: AppError) => void;
@@ -50,6 +55,7 @@ export class ImportService {
     checkSources(req.sources);
     if (signal?.aborted) throw new AppError('AbortError', 'Import cancelled; nothing was imported.');
     const w = await this.worker();
+    if (signal?.aborted) throw new AppError('AbortError', 'Import cancelled; nothing was imported.');
     const onAbort = (): void => this.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -88,7 +94,11 @@ export class ImportService {
   }
 
   private async worker(): Promise<Running> {
-    if (this.current) return this.current;
+    if (this.current) {
+      const current = this.current;
+      await current.ready;
+      return current;
+    }
     const worker = this.options.createWorker?.() ?? new Worker(new URL('../../workers/import.worker.ts', import.meta.url), { type: 'module', name: 'import' });
     let kill!: (reason: AppError) => void;
     const died = new Promise<never>((_, reject) => {
@@ -111,9 +121,12 @@ export class ImportService {
     worker.addEventListener('error', onError);
     worker.addEventListener('messageerror', onError);
     const api = wrap<ImportApi>(worker);
-    const running: Running = { worker, api, died, kill };
+    const dbName = this.options.dbName;
+    const ready = dbName === undefined ? Promise.resolve() : Promise.race([api.useDatabase(dbName), died]);
+    ready.catch(() => {}); // reported to each caller below
+    const running: Running = { worker, api, ready, died, kill };
     this.current = running;
-    if (this.options.dbName !== undefined) await Promise.race([api.useDatabase(this.options.dbName), died]);
+    await ready;
     return running;
   }
 }

@@ -136,6 +136,21 @@ describe('import through the worker', () => {
   });
 });
 
+describe('service guards', () => {
+  test('sources that are not Files, and a second import while one runs, are refused with InputError', async () => {
+    const { service, db } = await setup();
+    const notAFile = { name: 'x.csv', size: 1, stream: () => new Blob(['x']).stream() };
+    const err = await rejection(service.importCorpus({ name: 'x', sources: [notAFile] }));
+    expect(err.name).toBe('InputError');
+    const first = service.importCorpus({ name: 'one', sources: blogXmlFiles(generateAuthors(300, 20, 40, 21)) });
+    const second = await rejection(service.importCorpus({ name: 'two', sources: blogXmlFiles(generateAuthors(2, 2, 5, 22)) }));
+    expect(second.name).toBe('InputError');
+    expect(second.message).toMatch(/already running/);
+    const info = await first;
+    expect((await listCorpora(db)).map((c) => c.id)).toEqual([info.id]);
+  });
+});
+
 describe('all-or-nothing', () => {
   test('cancel after the first progress event with committed posts leaves the database exactly as before (earlier corpus kept)', async () => {
     const { service, db } = await setup();
