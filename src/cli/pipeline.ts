@@ -26,7 +26,7 @@ import type { LlmService } from '../contracts/llm';
 import { CORPUS_EXTENSIONS, countWords, isHiddenPath, readCorpus } from '../core/corpus';
 import { selectAuthors } from '../core/corpus-filter';
 import { isAppError } from '../core/errors';
-import { STAGE_NAMES, type SelectablePost, type StageName, type StoredPersona } from '../core/stages';
+import { questionnaireReport, STAGE_NAMES, type SelectablePost, type StageName, type StoredPersona } from '../core/stages';
 import { describeBackend } from '../llm/describe';
 import { createHttpBackend } from '../llm/http-backend';
 import { createTestEngine, TEST_ENGINE_ID } from '../llm/test-engine';
@@ -202,6 +202,20 @@ export function personaLine(p: StoredPersona): Record<string, unknown> {
   };
 }
 
+/** Cronbach's α / ω per trait and response-style counts of the profiled personas, JSON-safe (NaN → null). */
+function summarizeQuestionnaire(personas: readonly StoredPersona[]): Record<string, unknown> {
+  const r = questionnaireReport(personas);
+  const num = (x: number): number | null => (Number.isFinite(x) ? Number(x.toFixed(4)) : null);
+  return {
+    n: r.n,
+    reliability: r.reliability.map((t) => ({ trait: t.trait, nComplete: t.nComplete, alpha: num(t.alpha), omega: num(t.omega) })),
+    meanAcquiescence: num(r.meanAcquiescence),
+    flagged: r.flagged,
+    methods: r.methods,
+    meanCoverage: r.meanCoverage === undefined ? null : num(r.meanCoverage),
+  };
+}
+
 function writeAtomic(path: string, text: string): void {
   writeFileSync(path + '.tmp', text);
   renameSync(path + '.tmp', path);
@@ -335,6 +349,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     packages: { node: process.version, [pkg.name]: pkg.version, ...deps },
     stages,
     personas: { total: personas.length, kept: personas.filter((p) => p.quality?.kept).length, profiled: personas.filter((p) => p.status === 'profiled').length },
+    questionnaire: summarizeQuestionnaire(personas),
     invocations: [...(previous?.invocations ?? []), invocation],
   };
   writeAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n');

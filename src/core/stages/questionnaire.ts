@@ -13,7 +13,7 @@ import type { DecodingOptions } from '../../contracts/llm';
 import type { PersonaAnswers } from '../../contracts/persona';
 import { AppError, isAppError } from '../errors';
 import { IPIP50_ITEMS, N_ITEMS } from '../psychometrics/ipip50';
-import { responseStyleReport } from '../psychometrics/reliability';
+import { responseStyleReport, type ResponseStyleReport } from '../psychometrics/reliability';
 import { scoreAnswersInto } from '../psychometrics/scoring';
 import { Rng } from '../rng';
 import { TRAITS, type TraitVector } from '../traits';
@@ -188,4 +188,35 @@ async function answerWith(ctx: StageContext, persona: StoredPersona, options: Qu
   if (method === 'logprobs') detail.meanCoverage = coverageSum / N_ITEMS;
   else detail.repeats = options.repeats;
   return { ...persona, answers, traits, status: 'profiled', stages: { ...persona.stages, profile: detail } };
+}
+
+/** Summary of a profiled persona set (METHOD.md §4): Cronbach's α and ω per trait, response styles, flag counts. */
+export interface QuestionnaireSetReport {
+  n: number;
+  /** TRAITS order; α is NaN with fewer than 3 personas. */
+  reliability: ResponseStyleReport['reliability'];
+  meanAcquiescence: number;
+  /** Personas carrying each flag ('acquiescence', 'inconsistency', 'straight-lining'). */
+  flagged: Record<string, number>;
+  methods: Record<'logprobs' | 'json', number>;
+  /** Mean probability mass of "1".."5" among all next tokens (logprobs personas only). */
+  meanCoverage?: number;
+}
+
+export function questionnaireReport(personas: readonly StoredPersona[]): QuestionnaireSetReport {
+  const done = personas.filter((p) => p.answers && p.stages.profile);
+  const rows = done.map((p) => IPIP50_ITEMS.map((it) => p.answers![it.code] ?? 0));
+  const style = responseStyleReport(rows, { congruenceMinRows: 0 });
+  const flagged: Record<string, number> = {};
+  const methods = { logprobs: 0, json: 0 };
+  let cov = 0;
+  for (const p of done) {
+    const d = p.stages.profile!;
+    for (const f of d.flags) flagged[f] = (flagged[f] ?? 0) + 1;
+    methods[d.method]++;
+    if (d.meanCoverage !== undefined) cov += d.meanCoverage;
+  }
+  const out: QuestionnaireSetReport = { n: done.length, reliability: style.reliability, meanAcquiescence: style.acquiescence.mean, flagged, methods };
+  if (methods.logprobs > 0) out.meanCoverage = cov / methods.logprobs;
+  return out;
 }

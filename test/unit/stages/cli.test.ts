@@ -31,6 +31,7 @@ interface Manifest {
   packages: Record<string, string>;
   invocations: unknown[];
   personas: { total: number; kept: number; profiled: number };
+  questionnaire: { n: number; reliability: { trait: string; alpha: number | null }[]; methods: Record<string, number> };
 }
 const readManifest = (dir: string): Manifest => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
 
@@ -97,6 +98,9 @@ describe('npm run pipeline --engine test on the demo corpus', () => {
       }
     }
     expect(m.personas.profiled).toBe(lines.filter((l) => l.quality!.kept).length);
+    expect(m.questionnaire.n).toBe(m.personas.profiled);
+    expect(m.questionnaire.reliability.map((t) => t.trait)).toEqual(['openness', 'conscientiousness', 'extraversion', 'agreeableness', 'neuroticism']);
+    expect(m.questionnaire.methods.logprobs).toBe(m.personas.profiled);
 
     // A third run has nothing to do; another seed into the same DIR is refused.
     expect(await quietly(() => main(base))).toBe(0);

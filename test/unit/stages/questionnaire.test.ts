@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
-  answerQuestionnaire, choiceProbabilities, expectedLikert, itemOrder, questionnaireOptions, traitsFromAnswers, type StoredPersona,
+  answerQuestionnaire, choiceProbabilities, expectedLikert, itemOrder, questionnaireOptions, questionnaireReport, traitsFromAnswers, type StoredPersona,
 } from '../../../src/core/stages';
 import { IPIP50_ITEMS } from '../../../src/core/psychometrics/ipip50';
 import { scoreResponses } from '../../../src/core/psychometrics/scoring';
@@ -127,5 +127,23 @@ describe('answerQuestionnaire with the test engine', () => {
     expect(Object.keys(p.answers!)).toHaveLength(50);
     // An explicit 'logprobs' method does not fall back.
     await expect(answerQuestionnaire(ctx, OUTGOING, questionnaireOptions({ method: 'logprobs' }))).rejects.toMatchObject({ name: 'ModelError' });
+  });
+
+  test('set report: Cronbach\'s α per trait over profiled personas, flags and methods', async () => {
+    const ctx = await engineCtx();
+    const cues = ['outgoing talkative sociable', 'shy quiet reserved', 'anxious nervous moody', 'calm relaxed organised tidy', 'curious imaginative creative', 'kind warm helpful'];
+    const set: StoredPersona[] = [];
+    for (let i = 0; i < 12; i++) set.push(await answerQuestionnaire(ctx, persona(`q${i}`, `A person who is ${cues[i % 6]} and ${cues[(i * 5 + 1) % 6]}. `.repeat(8))));
+    const r = questionnaireReport([...set, persona('unprofiled', 'x')]);
+    expect(r.n).toBe(12);
+    expect(r.methods).toEqual({ logprobs: 12, json: 0 });
+    expect(r.reliability.map((t) => t.trait)).toEqual(['openness', 'conscientiousness', 'extraversion', 'agreeableness', 'neuroticism']);
+    for (const t of r.reliability) {
+      expect(t.nComplete).toBe(12);
+      expect(Number.isFinite(t.alpha)).toBe(true);
+    }
+    // The test engine makes a trait's items agree (one latent per trait): α well above 0.
+    expect(Math.min(...r.reliability.map((t) => t.alpha))).toBeGreaterThan(0.5);
+    expect(r.meanCoverage).toBeGreaterThan(0.8);
   });
 });
