@@ -1,6 +1,7 @@
 import type { CorpusInfo } from '../contracts/corpus-store';
 import type { StageId } from './routes';
 import { formatCount } from '../core/format';
+import type { PersonaStatus } from '../core/stages/types';
 
 export type StageState = 'ready' | 'done' | 'blocked';
 
@@ -13,6 +14,8 @@ export interface StageStatus {
 export interface PipelineFacts {
   corpora: CorpusInfo[];
   activeCorpusId: string | null;
+  /** Persona counts of the active corpus by status (countPersonas in src/storage/persona-store.ts), when known. */
+  personas?: Record<PersonaStatus, number>;
 }
 
 /**
@@ -25,11 +28,14 @@ export function stageStatuses(facts: PipelineFacts): Record<StageId, StageStatus
     ? { state: 'done', text: `${formatCount(active.authors)} authors` }
     : { state: 'ready', text: 'not started' };
   const needs = (what: string): StageStatus => ({ state: 'blocked', text: `needs ${what}` });
+  const p = facts.personas;
+  const mined = p ? p.mined + p.kept + p.rejected + p.profiled : 0;
+  const kept = p ? p.kept + p.profiled : 0;
   return {
     corpus,
-    personas: active ? { state: 'ready', text: 'not started' } : needs('a corpus'),
-    quality: needs('personas'),
-    profile: needs('personas'),
+    personas: !active ? needs('a corpus') : mined > 0 ? { state: 'done', text: `${formatCount(mined)} personas` } : { state: 'ready', text: 'not started' },
+    quality: mined === 0 ? needs('personas') : p!.mined > 0 ? { state: 'ready', text: `${formatCount(p!.mined)} to assess` } : { state: 'done', text: `${formatCount(kept)} kept` },
+    profile: kept === 0 ? needs('kept personas') : p!.profiled > 0 ? { state: 'done', text: `${formatCount(p!.profiled)} profiled` } : { state: 'ready', text: 'not started' },
     align: needs('profiles'),
     target: needs('profiles'),
     results: needs('an alignment'),

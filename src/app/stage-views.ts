@@ -29,6 +29,18 @@ export const STAGE_VIEWS: Partial<Record<StageId, StageView>> = {
         navigate({ stage: 'corpus', params: e.detail.id ? [e.detail.id] : [] }, e.detail.replace)}
     ></corpus-view>`,
   },
+  personas: {
+    load: () => import('../components/personas-stage/personas-stage'),
+    render: () => html`<personas-stage></personas-stage>`,
+  },
+  quality: {
+    load: () => import('../components/quality-stage/quality-stage'),
+    render: () => html`<quality-stage></quality-stage>`,
+  },
+  profile: {
+    load: () => import('../components/profile-stage/profile-stage'),
+    render: () => html`<profile-stage></profile-stage>`,
+  },
   align: {
     load: () => import('../components/align-stage/align-stage'),
     render: () => html`<align-stage></align-stage>`,

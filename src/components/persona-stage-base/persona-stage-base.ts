@@ -2,10 +2,12 @@ import { consume } from '@lit/context';
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { readMiningSelection, type MiningSelection } from '../../app/mining-selection';
+import { storeContext, type CorpusStoreApi } from '../../app/services';
 import { controls, tokens } from '../../app/tokens';
 import type { LlmModelInfo, LlmService } from '../../contracts/llm';
 import type { Progress } from '../../contracts/progress';
 import type { StageName } from '../../core/stages/types';
+import type { AppDb } from '../../storage/db';
 import { PersonaJobs, type JobView, type RunHandle, type StartRequest } from '../../pipeline/persona-jobs-controller';
 import type { PipelineAuthor } from '../../pipeline/stages/persona-pipeline';
 import { llmChoiceContext, sharedLlmChoice, type LlmChoice } from '../llm-backend-picker/context';
@@ -32,6 +34,11 @@ export abstract class PersonaStageBase extends LitElement {
   @consume({ context: llmChoiceContext, subscribe: true })
   @state()
   protected choice: LlmChoice | undefined;
+
+  /** The shell's corpus store: when it exposes its database (CorpusStore.db), the views use the same one. */
+  @consume({ context: storeContext, subscribe: true })
+  @state()
+  private corpusStore: CorpusStoreApi | undefined;
 
   @state() protected sel: MiningSelection | null = null;
   @state() protected corpusName = '';
@@ -97,7 +104,9 @@ export abstract class PersonaStageBase extends LitElement {
   }
 
   protected async getJobs(): Promise<PersonaJobs> {
-    this.jobs ??= await PersonaJobs.open(this.dbName);
+    if (this.jobs) return this.jobs;
+    const shellDb = this.dbName === undefined ? dbOf(this.corpusStore) : undefined;
+    this.jobs = shellDb ? new PersonaJobs(await shellDb()) : await PersonaJobs.open(this.dbName);
     return this.jobs;
   }
 
@@ -213,6 +222,11 @@ export abstract class PersonaStageBase extends LitElement {
     if (this.llm) return html`<p class="muted">Model: set by the host page.</p>`;
     return html`<details ?open=${!this.llmService()}><summary>Model${this.llmService() ? `: ${(this.choice ?? sharedLlmChoice()).current?.label ?? ''}` : ' (none chosen)'}</summary><llm-backend-picker></llm-backend-picker></details>`;
   }
+}
+
+function dbOf(store: CorpusStoreApi | undefined): (() => Promise<AppDb>) | undefined {
+  const db = (store as { db?: unknown } | undefined)?.db;
+  return typeof db === 'function' ? () => (db as () => Promise<AppDb>).call(store) : undefined;
 }
 
 export function errorText(e: unknown): string {

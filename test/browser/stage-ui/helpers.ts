@@ -26,3 +26,8 @@ export function setInput(el: HTMLInputElement, value: string): void {
   el.value = value;
   el.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
 }
+
+/** Whitespace-collapsed text of an element's shadow root. */
+export function shadowText(el: Element): string {
+  return (el.shadowRoot?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}

@@ -12,7 +12,7 @@ import { openAppDb } from '../../../src/storage/db';
 import { listPersonas } from '../../../src/storage/persona-store';
 import type { LlmService } from '../../../src/contracts/llm';
 import { deepQuery, deepQueryAll, text, waitFor } from '../ui/helpers';
-import { importDemo, loadedEngine, setInput } from './helpers';
+import { importDemo, loadedEngine, setInput, shadowText } from './helpers';
 
 const mounted: HTMLElement[] = [];
 afterEach(() => mounted.splice(0).forEach((e) => e.remove()));
@@ -44,8 +44,8 @@ describe('<personas-stage>', () => {
     start.click();
     const progress = await waitFor(() => q(el, 'job-progress'), 10_000, 'progress');
     await waitFor(() => /^[1-3] \/ /.test(text(deepQuery('dl .done dd', progress.shadowRoot!))), 30_000, '1 author done');
-    expect(text(progress.shadowRoot!)).toMatch(/Tokens\/s/);
-    expect(text(progress.shadowRoot!)).toMatch(/Time left/);
+    expect(shadowText(progress)).toMatch(/Tokens\/s/);
+    expect(shadowText(progress)).toMatch(/Time left/);
     deepQuery<HTMLButtonElement>('button', progress.shadowRoot!)!.click(); // Pause
     await waitFor(() => /Paused/.test(text(q(el, '.run-status'))), 30_000, 'paused');
     expect(text(q(el, '.job-state'))).toMatch(/Resume/);
@@ -92,6 +92,6 @@ describe('<personas-stage>', () => {
     user.value += '\nKeep it short.';
     user.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
     await waitFor(() => hashOf() && hashOf() !== before, 5_000, 'new hash');
-    expect(text(editor.shadowRoot!)).toMatch(/edited/);
+    expect(shadowText(editor)).toMatch(/edited/);
   });
 });

@@ -13,7 +13,7 @@ import { PersonaJobs, type ViewPersona } from '../../../src/pipeline/persona-job
 import { pipelineOptions } from '../../../src/pipeline/stages/persona-pipeline';
 import { openAppDb } from '../../../src/storage/db';
 import { deepQuery, deepQueryAll, text, waitFor } from '../ui/helpers';
-import { importDemo, loadedEngine } from './helpers';
+import { importDemo, loadedEngine, shadowText } from './helpers';
 
 const mounted: HTMLElement[] = [];
 afterEach(() => mounted.splice(0).forEach((e) => e.remove()));
@@ -79,7 +79,7 @@ describe('<quality-stage> and <profile-stage>', () => {
     document.body.append(ps);
     mounted.push(ps);
     const start = await waitFor(() => q<HTMLButtonElement>(ps, 'button.start'), 10_000, 'profile button');
-    await waitFor(() => /log-probabilities/.test(text(ps.shadowRoot!)), 5_000, 'method hint');
+    await waitFor(() => /log-probabilities/.test(shadowText(ps)), 5_000, 'method hint');
     start.click();
     await waitFor(() => new RegExp(`Finished: ${keptNow} done`).test(text(q(ps, '.run-status'))), 90_000, 'questionnaire finished');
     await waitFor(() => deepQueryAll('trait-histogram', ps.shadowRoot!).length === 5, 10_000, '5 histograms');
