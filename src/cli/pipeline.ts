@@ -31,7 +31,7 @@ import { describeBackend } from '../llm/describe';
 import { createHttpBackend } from '../llm/http-backend';
 import { createTestEngine, TEST_ENGINE_ID } from '../llm/test-engine';
 import { abortJob, processJobLock } from '../pipeline/job-runner';
-import { openFileStore } from '../pipeline/stages/file-store';
+import { lockDir, openFileStore } from '../pipeline/stages/file-store';
 import { describeOptions, pipelineOptions, runPersonaPipeline, type PipelineResult } from '../pipeline/stages/persona-pipeline';
 
 const FORMATS: CorpusFormat[] = ['blog-xml', 'blog-csv', 'csv', 'tsv', 'jsonl'];
@@ -281,6 +281,14 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     return 2;
   }
 
+  let unlock: () => void;
+  try {
+    unlock = lockDir(args.out);
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+    console.error(`pipeline: ${e.message}`);
+    return 2;
+  }
   const store = openFileStore(args.out);
   const ctrl = new AbortController();
   const onSigint = (): void => {
@@ -354,6 +362,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   };
   writeAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
   store.close();
+  unlock();
   // Success: every requested stage ran and ended done, or stopped where the pilot limit said.
   const ok = result !== undefined && args.stages.every((s) => {
     const j = result!.jobs[s]?.job;

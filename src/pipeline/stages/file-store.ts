@@ -7,7 +7,8 @@
  * journal, so each persona appears once however many stages and runs rewrote it. A crash during
  * compaction leaves the old journal in place.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { AppError } from '../../core/errors';
 import { join } from 'node:path';
 import { MemoryPipelineStore } from './memory-store';
 
@@ -75,4 +76,41 @@ export function openFileStore(dir: string, options: FileStoreOptions = {}): Memo
     },
   });
   return replayed;
+}
+
+export const LOCK_FILE = 'pipeline.lock';
+
+/**
+ * One writer per DIR across processes: creates DIR/pipeline.lock holding this process's pid
+ * (exclusive create). A lock left by a process that is gone (crash, kill -9) is taken over.
+ * Returns the release function.
+ */
+export function lockDir(dir: string): () => void {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(path, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+        throw new AppError('StorageError', `${dir} is in use by another pipeline run (process ${pid}); wait for it to finish or use another --out.`);
+      }
+      rmSync(path, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new AppError('StorageError', `Could not lock ${dir}; remove ${path} if no pipeline is running.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

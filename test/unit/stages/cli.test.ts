@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test, vi } from 'vitest';
@@ -106,6 +106,12 @@ describe('npm run pipeline --engine test on the demo corpus', () => {
     expect(await quietly(() => main(base))).toBe(0);
     expect(readManifest(out).stages.mine.thisInvocation.items).toBe(0);
     expect(await quietly(() => main([...base.slice(0, -1), '4']))).toBe(2);
+    // A DIR held by a live process is refused; a lock left by a dead one is taken over.
+    writeFileSync(join(out, 'pipeline.lock'), String(process.ppid));
+    expect(await quietly(() => main(base))).toBe(2);
+    writeFileSync(join(out, 'pipeline.lock'), '999999999');
+    expect(await quietly(() => main(base))).toBe(0);
+    expect(existsSync(join(out, 'pipeline.lock'))).toBe(false);
   });
 });
 
