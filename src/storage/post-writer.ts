@@ -44,16 +44,6 @@ interface AuthorTally {
   dateMax: string | null;
 }
 
-/**
- * A copy that shares no memory with the parser's input. Strings a parser cuts out of its text
- * (V8 keeps substrings of 13+ chars as slices of the parent) would otherwise pin each whole decoded
- * chunk for as long as we keep them: held for the whole import, a blog CSV's industry values
- * ("Communications-Media") kept nearly all of the file alive. Once per author, so cheap.
- */
-function detach<T>(value: T): T {
-  return structuredClone(value);
-}
-
 export class PostWriter {
   readonly sink: CorpusSink;
   private readonly authors = new Map<string, AuthorTally>();
@@ -129,8 +119,9 @@ export class PostWriter {
 
   private addAuthor(a: AuthorRecord): void {
     const t = this.authors.get(a.key);
-    if (t) Object.assign(t.meta, detach(a.meta));
-    else this.authors.set(detach(a.key), { meta: detach(a.meta), posts: 0, words: 0, dateMin: null, dateMax: null });
+    // Keys and metadata arrive detached from the parser's chunks (ReadContext), so holding them is cheap.
+    if (t) Object.assign(t.meta, a.meta);
+    else this.authors.set(a.key, { meta: a.meta, posts: 0, words: 0, dateMin: null, dateMax: null });
   }
 
   private addPost(p: PostRecord): void {
@@ -138,7 +129,7 @@ export class PostWriter {
     let t = this.authors.get(p.author);
     if (!t) {
       t = { meta: {}, posts: 0, words: 0, dateMin: null, dateMax: null };
-      this.authors.set(detach(p.author), t);
+      this.authors.set(p.author, t);
     }
     const seq = t.posts++;
     t.words += countWords(p.text); // the parsers' own count, so author totals match their summary

@@ -1,5 +1,5 @@
 import type { CorpusFormat, CorpusSink } from '../../contracts/corpus';
-import { hash53, stripControls } from './text';
+import { detached, hash53, stripControls } from './text';
 
 interface PendingAuthor {
   meta: Record<string, string>;
@@ -26,7 +26,7 @@ export class ReadContext {
   /** Declares an author; it reaches the sink only with its first accepted post. */
   declareAuthor(key: string, meta: Record<string, string>, file: string, line: number): void {
     if (this.emitted.has(key) || this.pending.has(key)) return;
-    this.pending.set(key, { meta, file, line });
+    this.pending.set(detached(key), { meta: detached(meta), file, line });
   }
 
   /** Returns true when the post was accepted. The author must have been declared. */
@@ -45,11 +45,13 @@ export class ReadContext {
     const waiting = this.pending.get(author);
     if (waiting) {
       this.pending.delete(author);
-      this.emitted.add(author);
-      this.sink.author({ key: author, meta: waiting.meta });
+      const key = detached(author);
+      this.emitted.add(key);
+      this.sink.author({ key, meta: waiting.meta });
     } else if (!this.emitted.has(author)) {
-      this.emitted.add(author);
-      this.sink.author({ key: author, meta: {} });
+      const key = detached(author);
+      this.emitted.add(key);
+      this.sink.author({ key, meta: {} });
     }
     this.sink.post({ author, date, text, file, line });
     return true;
