@@ -17,6 +17,8 @@ export class JobProgress extends LitElement {
   @property({ attribute: false }) progress: Progress | undefined;
   /** What an item is, plural ("authors", "personas"). */
   @property() noun = 'items';
+  /** Label of the throughput figure (default: "<Noun> per hour"). */
+  @property() rateLabel: string | undefined;
   /** Set once Pause or Cancel was pressed, until the job has stopped. */
   @property({ type: Boolean }) stopping = false;
 
@@ -64,7 +66,7 @@ export class JobProgress extends LitElement {
       <dl aria-live="polite">
         ${fig('Done', p ? `${formatCount(p.done)} / ${p.total === undefined ? '?' : formatCount(p.total)} ${this.noun}` : '—', 'done')}
         ${fig('Failed', formatCount(c['failed'] ?? 0), 'failed')}
-        ${fig(`${this.noun[0]?.toUpperCase() ?? ''}${this.noun.slice(1)} per hour`, c['itemsPerHour'] === undefined ? '—' : formatCount(c['itemsPerHour']))}
+        ${fig(this.rateLabel ?? `${this.noun[0]?.toUpperCase() ?? ''}${this.noun.slice(1)} per hour`, c['itemsPerHour'] === undefined ? '—' : formatCount(c['itemsPerHour']))}
         ${fig('Tokens/s', c['tokensPerSecond'] === undefined ? '—' : c['tokensPerSecond'].toFixed(1))}
         ${fig('Time left', formatDuration(c['etaMs']))}
         ${fig('Elapsed', formatDuration(p?.elapsedMs))}

@@ -2,6 +2,7 @@ import { consume } from '@lit/context';
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { readMiningSelection, type MiningSelection } from '../../app/mining-selection';
+import { DATA_CHANGED } from '../../app/events';
 import { storeContext, type CorpusStoreApi } from '../../app/services';
 import { controls, tokens } from '../../app/tokens';
 import type { LlmModelInfo, LlmService } from '../../contracts/llm';
@@ -173,6 +174,8 @@ export abstract class PersonaStageBase extends LitElement {
       this.run = undefined;
       this.running = false;
       this.stopping = false;
+      // The shell recounts what each stage has (its stage list).
+      this.dispatchEvent(new CustomEvent(DATA_CHANGED, { bubbles: true, composed: true }));
       if (this.isConnected) await this.refresh();
     }
   }
@@ -184,9 +187,9 @@ export abstract class PersonaStageBase extends LitElement {
   }
 
   /** The job's state line and Resume hint when it is not running. */
-  protected renderJobState(noun: string): TemplateResult | typeof nothing {
+  protected renderJobState(noun: string, rateLabel?: string): TemplateResult | typeof nothing {
     if (this.running) {
-      return html`<job-progress .progress=${this.progress} noun=${noun} ?stopping=${this.stopping} @pa-job-stop=${(e: CustomEvent<JobStopDetail>) => this.onStop(e)}></job-progress>`;
+      return html`<job-progress .progress=${this.progress} noun=${noun} rateLabel=${rateLabel ?? nothing} ?stopping=${this.stopping} @pa-job-stop=${(e: CustomEvent<JobStopDetail>) => this.onStop(e)}></job-progress>`;
     }
     const v = this.jobView;
     if (!v) return nothing;

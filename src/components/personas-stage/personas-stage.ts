@@ -83,7 +83,7 @@ export class PersonasStage extends PersonaStageBase {
         <p class="muted">Resuming keeps the job's original settings for authors already done; the prompt's hash is recorded with every persona.</p>
       </section>
       ${this.renderErrors()}
-      ${this.renderJobState('authors')}
+      ${this.renderJobState('authors', 'Personas per hour')}
       ${this.renderFailed()}
       <section aria-labelledby="mined">
         <h3 id="mined">Mined personas (${formatCount(this.personas.length)})</h3>

@@ -5,13 +5,14 @@
  * Resume and finishes without duplicates, and a persona beside its source posts.
  */
 import { afterEach, describe, expect, test } from 'vitest';
+import { userEvent } from '@vitest/browser/context';
 import '../../../src/components/personas-stage/personas-stage';
 import type { PersonasStage } from '../../../src/components/personas-stage/personas-stage';
 import { PersonaJobs } from '../../../src/pipeline/persona-jobs-controller';
 import { openAppDb } from '../../../src/storage/db';
 import { listPersonas } from '../../../src/storage/persona-store';
 import type { LlmService } from '../../../src/contracts/llm';
-import { deepQuery, deepQueryAll, text, waitFor } from '../ui/helpers';
+import { deepActiveElement, deepQuery, deepQueryAll, text, waitFor } from '../ui/helpers';
 import { importDemo, loadedEngine, setInput, shadowText } from './helpers';
 
 const mounted: HTMLElement[] = [];
@@ -93,5 +94,32 @@ describe('<personas-stage>', () => {
     user.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
     await waitFor(() => hashOf() && hashOf() !== before, 5_000, 'new hash');
     expect(shadowText(editor)).toMatch(/edited/);
+  });
+
+  test('keyboard only: set the cap, Start with Enter, Cancel with Enter; every control is labelled', async () => {
+    const { dbName, corpusId } = await importDemo();
+    const el = mount(dbName, corpusId, await loadedEngine({ msPerToken: 2 }));
+    await waitFor(() => Number(text(q(el, '.author-count'))) > 0, 10_000, 'author count');
+    const cap = q<HTMLInputElement>(el, 'input[name=cap]')!;
+    cap.focus();
+    await userEvent.keyboard('{Control>}a{/Control}3');
+    expect(cap.value).toBe('3');
+    await userEvent.tab(); // seed
+    await userEvent.tab(); // Start
+    expect(text(deepActiveElement())).toBe('Start mining');
+    await userEvent.keyboard('{Enter}');
+    const progress = await waitFor(() => q(el, 'job-progress'), 10_000, 'progress');
+    const cancel = await waitFor(() => [...progress.shadowRoot!.querySelectorAll('button')].find((b) => text(b) === 'Cancel'), 5_000, 'cancel');
+    cancel.focus();
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => /Cancelled/.test(text(q(el, '.run-status'))), 30_000, 'cancelled');
+    const db = await openAppDb(dbName);
+    const items = await new PersonaJobs(db).store.listItems(PersonaJobs.jobId(corpusId, 'mine'));
+    expect(items.some((i) => i.state === 'running')).toBe(false);
+    expect(items.filter((i) => i.state === 'done').length).toBeLessThan(3);
+    db.close();
+    for (const c of deepQueryAll<HTMLElement>('input, select, textarea', el.shadowRoot!)) {
+      expect(c.closest('label') !== null || c.hasAttribute('aria-label'), `${c.outerHTML} has a label`).toBe(true);
+    }
   });
 });
