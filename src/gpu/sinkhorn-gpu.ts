@@ -19,9 +19,18 @@ import type { WeightedCloud } from '../core/cloud';
 import type { ProgressCallback } from '../contracts/progress';
 import { cpuKernelFactory } from '../core/align/cpu-kernel';
 import type { PairKernelFactory } from '../core/align/kernel';
-import { scanPlan } from '../core/align/plan';
-import { sinkhorn, type SinkhornOptions, type SinkhornResult } from '../core/align/sinkhorn';
-import { logOf, meanSquaredDistance, squaredDiameter } from '../core/align/stats';
+import {
+  fStepLambda,
+  resolveSinkhornOptions,
+  sinkhorn,
+  sinkhornDiverged,
+  sinkhornResult,
+  sinkhornStepProgress,
+  stepTolerance,
+  summarisePlan,
+  type SinkhornOptions,
+  type SinkhornResult,
+} from '../core/align/sinkhorn';
 import { AppError, isAppError, throwIfAborted } from '../core/errors';
 import potentialSource from '../../shaders/potential.wgsl?raw';
 import marginalSource from '../../shaders/marginal.wgsl?raw';
@@ -103,36 +112,19 @@ export class GpuSinkhornPipelines {
     const wg = pow2AtMost(Math.min(64, maxWg));
     const reduceWg = pow2AtMost(Math.min(256, maxWg, Math.floor(limits.maxComputeWorkgroupStorageSize / 4)));
     return withErrorScopes(ctx, 'the Sinkhorn loop pipelines', () => {
-      const C = GPUShaderStage.COMPUTE;
-      const ro = { type: 'read-only-storage' } as const;
-      const uniformDyn = { type: 'uniform', hasDynamicOffset: true } as const;
-      const potentialLayout = device.createBindGroupLayout({
-        label: 'potential_step layout',
-        entries: [
-          { binding: 0, visibility: C, buffer: uniformDyn },
-          { binding: 1, visibility: C, buffer: ro },
-          { binding: 2, visibility: C, buffer: ro },
-          { binding: 3, visibility: C, buffer: { type: 'storage' } },
-        ],
-      });
-      const marginalLayout = device.createBindGroupLayout({
-        label: 'marginal_partial layout',
-        entries: [
-          { binding: 0, visibility: C, buffer: uniformDyn },
-          { binding: 1, visibility: C, buffer: ro },
-          { binding: 2, visibility: C, buffer: ro },
-          { binding: 3, visibility: C, buffer: ro },
-          { binding: 4, visibility: C, buffer: { type: 'storage' } },
-        ],
-      });
-      const reduceLayout = device.createBindGroupLayout({
-        label: 'reduce_sum layout',
-        entries: [
-          { binding: 0, visibility: C, buffer: uniformDyn },
-          { binding: 1, visibility: C, buffer: ro },
-          { binding: 2, visibility: C, buffer: { type: 'storage' } },
-        ],
-      });
+      // Binding 0 is always the dynamic-offset uniform of Params; the rest are storage buffers.
+      const layout = (label: string, storage: Array<'read-only-storage' | 'storage'>): GPUBindGroupLayout =>
+        device.createBindGroupLayout({
+          label,
+          entries: [
+            { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true } },
+            ...storage.map((type, k) => ({ binding: k + 1, visibility: GPUShaderStage.COMPUTE, buffer: { type } })),
+          ],
+        });
+      const ro = 'read-only-storage' as const;
+      const potentialLayout = layout('potential_step layout', [ro, ro, 'storage']);
+      const marginalLayout = layout('marginal_partial layout', [ro, ro, ro, 'storage']);
+      const reduceLayout = layout('reduce_sum layout', [ro, 'storage']);
       const pipe = (label: string, layout: GPUBindGroupLayout, code: string, entryPoint: string, w: number): GPUComputePipeline =>
         device.createComputePipeline({
           label: `${label} wg=${w}`,
@@ -165,9 +157,6 @@ function grid(len: number, wg: number, maxPerDim: number): { gx: number; gy: num
   const gx = Math.min(blocks, maxPerDim);
   return { gx, gy: Math.ceil(blocks / gx) };
 }
-
-/** Same as src/core/align/sinkhorn.ts (not exported there): intermediate ε steps stop at max(10·tol, this). */
-const INTERMEDIATE_TOL = 1e-3;
 
 const SLOT = 256; // ≥ minUniformBufferOffsetAlignment on every adapter (the spec's maximum value)
 
@@ -236,45 +225,23 @@ class DeviceLoop {
     reduceData[SLOT / 4] = this.margGrid.col.gx * this.margGrid.col.gy;
     device.queue.writeBuffer(this.reduceParams, 0, reduceData);
 
-    const pg = (label: string, src: GPUBuffer, logw: GPUBuffer, dst: GPUBuffer): GPUBindGroup =>
+    // Binding 0: a 16-byte window of the params buffer (its slot is the dynamic offset); then the buffers in binding order.
+    const group = (label: string, layout: GPUBindGroupLayout, params: GPUBuffer, buffers: GPUBuffer[]): GPUBindGroup =>
       device.createBindGroup({
         label,
-        layout: pipes.potentialLayout,
-        entries: [
-          { binding: 0, resource: { buffer: this.potParams, size: 16 } },
-          { binding: 1, resource: { buffer: src } },
-          { binding: 2, resource: { buffer: logw } },
-          { binding: 3, resource: { buffer: dst } },
-        ],
+        layout,
+        entries: [{ binding: 0, resource: { buffer: params, size: 16 } }, ...buffers.map((buffer, k) => ({ binding: k + 1, resource: { buffer } }))],
       });
+    const pg = (label: string, src: GPUBuffer, logw: GPUBuffer, dst: GPUBuffer): GPUBindGroup => group(label, pipes.potentialLayout, this.potParams, [src, logw, dst]);
     this.potGroups = {
       alphaCols: pg('alpha cols = g/ε + log b', this.g, this.lb, this.alphaCols),
       alphaRows: pg('alpha rows = f/ε + log a', this.f, this.la, this.alphaRows),
       updateF: pg('f = −λε · row LSE', this.r, this.la, this.f),
       updateG: pg('g = −ε · col LSE', this.c, this.lb, this.g),
     };
-    const mg = (label: string, pot: GPUBuffer, lse: GPUBuffer, logw: GPUBuffer): GPUBindGroup =>
-      device.createBindGroup({
-        label,
-        layout: pipes.marginalLayout,
-        entries: [
-          { binding: 0, resource: { buffer: this.margParams, size: 16 } },
-          { binding: 1, resource: { buffer: pot } },
-          { binding: 2, resource: { buffer: lse } },
-          { binding: 3, resource: { buffer: logw } },
-          { binding: 4, resource: { buffer: this.sums } },
-        ],
-      });
+    const mg = (label: string, pot: GPUBuffer, lse: GPUBuffer, logw: GPUBuffer): GPUBindGroup => group(label, pipes.marginalLayout, this.margParams, [pot, lse, logw, this.sums]);
     this.margGroups = { row: mg('marginal ‖P1 − a‖₁', this.f, this.r, this.la), col: mg('marginal ‖Pᵀ1 − b‖₁', this.g, this.c, this.lb) };
-    this.reduceGroup = device.createBindGroup({
-      label: 'reduce marginal sums',
-      layout: pipes.reduceLayout,
-      entries: [
-        { binding: 0, resource: { buffer: this.reduceParams, size: 16 } },
-        { binding: 1, resource: { buffer: this.sums } },
-        { binding: 2, resource: { buffer: this.err } },
-      ],
-    });
+    this.reduceGroup = group('reduce marginal sums', pipes.reduceLayout, this.reduceParams, [this.sums, this.err]);
   }
 
   /** Writes the per-ε parameters (call with no unsubmitted work that should see the old ones). */
@@ -390,33 +357,9 @@ async function runOnDevice(
   onProgress?: ProgressCallback,
 ): Promise<GpuSinkhornResult> {
   const t0 = Date.now();
-  // Options exactly as src/core/align/sinkhorn.ts reads them (a copy: keep in step with that file;
-  // the parity tests compare schedules, ρ and potentials, so a drift fails them).
-  if (a.d !== b.d) throw new AppError('InputError', `pool has ${a.d} traits, reference ${b.d}.`);
-  const mode = options.marginals ?? 'balanced';
-  const tol = options.tol ?? 1e-4;
-  const maxIter = options.maxIter ?? 5000;
-  const checkEvery = Math.max(1, Math.floor(options.checkEvery ?? 1));
-  const meanCost = meanSquaredDistance(a, b);
-  const eps = options.epsilon ?? (options.epsilonRelative ?? 0.01) * meanCost;
-  if (!(eps > 0) || !Number.isFinite(eps)) throw new AppError('InputError', `ε must be a positive number, got ${eps} (the clouds may be a single repeated point; give options.epsilon).`);
-  if (!(tol > 0)) throw new AppError('InputError', `tol must be positive, got ${tol}.`);
-  const rho = mode === 'unbalanced' ? (options.rho ?? 0.1 * meanCost) : undefined;
-  if (rho !== undefined && !(rho > 0)) throw new AppError('InputError', `rho must be positive, got ${rho}.`);
-  const factor = options.scalingFactor ?? 0.5;
-  if (!(factor > 0 && factor < 1)) throw new AppError('InputError', `scalingFactor must be in (0, 1), got ${factor}.`);
-  const schedule: number[] = [];
-  if (options.epsScaling ?? (mode !== 'semi-relaxed' && options.warmStart === undefined)) {
-    for (let e = Math.max(eps, squaredDiameter(a, b)); e > eps; e *= factor) schedule.push(e);
-  }
-  schedule.push(eps);
-  const n = a.n;
-  const m = b.n;
-  const la = logOf(a.weights);
-  const lb = logOf(b.weights);
-  if (options.warmStart && (options.warmStart.f.length !== n || options.warmStart.g.length !== m)) {
-    throw new AppError('InputError', `warm start has ${options.warmStart.f.length}/${options.warmStart.g.length} potentials for ${n}/${m} points.`);
-  }
+  // Options, schedule, ρ and tolerances exactly as src/core/align/sinkhorn.ts reads them.
+  const resolved = resolveSinkhornOptions(a, b, options);
+  const { mode, tol, maxIter, checkEvery, rho, schedule, n, m, la, lb } = resolved;
   const maxBatch = Math.max(1, gpu.maxBatch ?? 32);
   let epsReached = schedule[0]!;
 
@@ -447,16 +390,15 @@ async function runOnDevice(
       submit();
       error = await loop.readError();
       readbacks++;
-      if (!Number.isFinite(error)) throw diverged(e, iterations);
+      if (!Number.isFinite(error)) throw sinkhornDiverged(e, iterations);
       history.push({ iteration: iterations, epsilon: e, error });
       return error < stepTol;
     };
 
     for (let step = 0; step < schedule.length; step++) {
       const e = schedule[step]!;
-      const last = step === schedule.length - 1;
-      const stepTol = last ? tol : Math.max(10 * tol, INTERMEDIATE_TOL);
-      const lambda = mode === 'balanced' ? 1 : mode === 'semi-relaxed' ? 0 : rho! / (rho! + e);
+      const stepTol = stepTolerance(tol, step === schedule.length - 1);
+      const lambda = fStepLambda(mode, rho, e);
       epsReached = e;
       submit(); // queued work must not see the next ε's parameters
       loop.setEpsilon(e, lambda);
@@ -498,93 +440,27 @@ async function runOnDevice(
         }
       }
       submit();
-      onProgress?.({
-        stage: 'sinkhorn',
-        done: step + 1,
-        total: schedule.length,
-        unit: 'ε steps',
-        text: `ε = ${e.toPrecision(3)}: marginal error ${error.toExponential(2)} after ${iterations} iterations (WebGPU)`,
-        elapsedMs: Date.now() - t0,
-        counts: { iterations, readbacks },
-      });
+      onProgress?.(sinkhornStepProgress(step, schedule.length, e, error, iterations, Date.now() - t0, { suffix: ' (WebGPU)', counts: { readbacks } }));
       if (iterations >= maxIter) break;
     }
     submit();
     const f = await loop.readF64(loop.f, n, 'f');
     const g = await loop.readF64(loop.g, m, 'g');
     const result: GpuSinkhornResult = {
-      marginals: mode,
-      f,
-      g,
-      epsilon: epsReached,
-      targetEpsilon: eps,
-      epsilonSchedule: schedule,
-      rho,
-      iterations,
-      cost: NaN,
-      dualCost: NaN,
-      kl: NaN,
-      marginalError: error,
-      rowMarginalError: NaN,
-      colMarginalError: NaN,
-      mass: NaN,
-      errorHistory: history,
-      converged,
+      ...sinkhornResult(resolved, { f, g, epsilon: epsReached, iterations, error, history, converged }),
       backendUsed: 'webgpu',
       fallback: undefined,
       readbacks,
     };
     if (!options.skipPlanSummary) {
       throwIfAborted(signal);
-      planSummary(result, a, b, la, lb, mode, epsReached, rho);
+      summarisePlan(result, a, b, resolved);
     }
     return result;
   } finally {
     loop.dispose();
     lse.dispose();
   }
-}
-
-/** The float64 plan pass of src/core/align/sinkhorn.ts (cost, KL, dual, plan marginals), same formulas. */
-function planSummary(result: SinkhornResult, a: WeightedCloud, b: WeightedCloud, la: Float64Array, lb: Float64Array, mode: SinkhornResult['marginals'], eps: number, rho: number | undefined): void {
-  const { f, g } = result;
-  const n = a.n;
-  const m = b.n;
-  const rowTerm = new Float64Array(n);
-  const colTerm = new Float64Array(m);
-  for (let i = 0; i < n; i++) rowTerm[i] = la[i]! + f[i]! / eps;
-  for (let j = 0; j < m; j++) colTerm[j] = lb[j]! + g[j]! / eps;
-  const scan = scanPlan(a.points, b.points, a.d, rowTerm, colTerm, 1 / eps);
-  let rowErr = 0;
-  let colErr = 0;
-  let fP = 0;
-  let gP = 0;
-  for (let i = 0; i < n; i++) {
-    rowErr += Math.abs(scan.rowSums[i]! - a.weights[i]!);
-    fP += f[i]! * scan.rowSums[i]!;
-  }
-  for (let j = 0; j < m; j++) {
-    colErr += Math.abs(scan.colSums[j]! - b.weights[j]!);
-    gP += g[j]! * scan.colSums[j]!;
-  }
-  let dualA = 0;
-  let gb = 0;
-  for (let i = 0; i < n; i++) {
-    if (mode === 'balanced') dualA += a.weights[i]! * f[i]!;
-    else if (mode === 'unbalanced') dualA += -rho! * a.weights[i]! * (Math.exp(-f[i]! / rho!) - 1);
-  }
-  for (let j = 0; j < m; j++) gb += b.weights[j]! * g[j]!;
-  result.cost = scan.cost;
-  result.kl = (fP + gP - scan.cost) / eps - scan.mass + 1;
-  result.dualCost = gb + dualA - eps * (scan.mass - 1);
-  result.rowMarginalError = rowErr;
-  result.colMarginalError = colErr;
-  result.mass = scan.mass;
-  if (!Number.isFinite(scan.cost)) throw diverged(eps, result.iterations);
-}
-
-function diverged(eps: number, iteration: number): AppError {
-  return new AppError('NumericError', `Sinkhorn produced NaN/Inf at ε = ${eps.toPrecision(3)}, iteration ${iteration}; standardise the traits or use a larger ε.`);
 }
 
 /**

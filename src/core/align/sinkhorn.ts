@@ -27,7 +27,7 @@
  */
 import { AppError, throwIfAborted } from '../errors';
 import type { WeightedCloud } from '../cloud';
-import type { ProgressCallback } from '../../contracts/progress';
+import type { Progress, ProgressCallback } from '../../contracts/progress';
 import type { PairKernelFactory } from './kernel';
 import { logOf, meanSquaredDistance, squaredDiameter } from './stats';
 import { scanPlan } from './plan';
@@ -100,15 +100,29 @@ export function defaultEpsilon(a: WeightedCloud, b: WeightedCloud, epsilonRelati
   return epsilonRelative * meanSquaredDistance(a, b);
 }
 
-export async function sinkhorn(
-  signal: AbortSignal | undefined,
-  a: WeightedCloud,
-  b: WeightedCloud,
-  options: SinkhornOptions,
-  kernels: PairKernelFactory,
-  onProgress?: ProgressCallback,
-): Promise<SinkhornResult> {
-  const t0 = Date.now();
+/**
+ * The options of one solve, resolved and checked once: what sinkhorn() and the on-device loop
+ * (src/gpu/sinkhorn-gpu.ts) both read, so that their schedules, ρ and tolerances cannot drift.
+ */
+export interface ResolvedSinkhorn {
+  mode: MarginalMode;
+  tol: number;
+  maxIter: number;
+  checkEvery: number;
+  /** Target ε. */
+  eps: number;
+  rho: number | undefined;
+  /** ε steps, ending at the target. */
+  schedule: number[];
+  n: number;
+  m: number;
+  /** log a, log b. */
+  la: Float64Array;
+  lb: Float64Array;
+}
+
+/** Resolves the defaults of SinkhornOptions for two clouds and rejects invalid values (InputError). */
+export function resolveSinkhornOptions(a: WeightedCloud, b: WeightedCloud, options: SinkhornOptions): ResolvedSinkhorn {
   if (a.d !== b.d) throw new AppError('InputError', `pool has ${a.d} traits, reference ${b.d}.`);
   const mode = options.marginals ?? 'balanced';
   const tol = options.tol ?? 1e-4;
@@ -124,22 +138,92 @@ export async function sinkhorn(
   if (rho !== undefined && !(rho > 0)) throw new AppError('InputError', `rho must be positive, got ${rho}.`);
   const factor = options.scalingFactor ?? 0.5;
   if (!(factor > 0 && factor < 1)) throw new AppError('InputError', `scalingFactor must be in (0, 1), got ${factor}.`);
-
-  const schedule: number[] = [];
   // Semi-relaxed needs no annealing (one g step is the exact solution at any ε); a warm start
   // already carries the coarse solution, so it skips annealing unless asked for explicitly.
-  if (options.epsScaling ?? (mode !== 'semi-relaxed' && options.warmStart === undefined)) {
-    for (let e = Math.max(eps, squaredDiameter(a, b)); e > eps; e *= factor) schedule.push(e);
-  }
-  schedule.push(eps);
-
+  const scaling = options.epsScaling ?? (mode !== 'semi-relaxed' && options.warmStart === undefined);
+  const schedule = epsilonSchedule(eps, scaling ? squaredDiameter(a, b) : eps, factor);
   const n = a.n;
   const m = b.n;
   const la = logOf(a.weights);
   const lb = logOf(b.weights);
+  const ws = options.warmStart;
+  if (ws && (ws.f.length !== n || ws.g.length !== m)) throw new AppError('InputError', `warm start has ${ws.f.length}/${ws.g.length} potentials for ${n}/${m} points.`);
+  return { mode, tol, maxIter, checkEvery, eps, rho, schedule, n, m, la, lb };
+}
+
+/**
+ * ε-scaling: ε_0 = max(target, start), ε_{k+1} = factor·ε_k while above the target, then the
+ * target. With start ≤ target (no annealing) just [target].
+ */
+export function epsilonSchedule(target: number, start: number, factor: number): number[] {
+  const schedule: number[] = [];
+  for (let e = Math.max(target, start); e > target; e *= factor) schedule.push(e);
+  schedule.push(target);
+  return schedule;
+}
+
+/** The stopping tolerance of an ε step: tol on the last, max(10·tol, 1e-3) on intermediate ones. */
+export function stepTolerance(tol: number, last: boolean): number {
+  return last ? tol : Math.max(10 * tol, INTERMEDIATE_TOL);
+}
+
+/** λ of the f half-step (module comment): 1 balanced, 0 semi-relaxed, ρ/(ρ + ε) unbalanced. */
+export function fStepLambda(mode: MarginalMode, rho: number | undefined, e: number): number {
+  return mode === 'balanced' ? 1 : mode === 'semi-relaxed' ? 0 : rho! / (rho! + e);
+}
+
+/** The Progress event of one finished ε step. */
+export function sinkhornStepProgress(step: number, total: number, e: number, error: number, iterations: number, elapsedMs: number, extra: { suffix?: string; counts?: Record<string, number> } = {}): Progress {
+  return {
+    stage: 'sinkhorn',
+    done: step + 1,
+    total,
+    unit: 'ε steps',
+    text: `ε = ${e.toPrecision(3)}: marginal error ${error.toExponential(2)} after ${iterations} iterations${extra.suffix ?? ''}`,
+    elapsedMs,
+    counts: { iterations, ...extra.counts },
+  };
+}
+
+/** The result of a finished loop, before the plan summary (cost, KL, dual, plan marginals are NaN). */
+export function sinkhornResult(
+  r: ResolvedSinkhorn,
+  loop: { f: Float64Array; g: Float64Array; epsilon: number; iterations: number; error: number; history: SinkhornResult['errorHistory']; converged: boolean },
+): SinkhornResult {
+  return {
+    marginals: r.mode,
+    f: loop.f,
+    g: loop.g,
+    epsilon: loop.epsilon,
+    targetEpsilon: r.eps,
+    epsilonSchedule: r.schedule,
+    rho: r.rho,
+    iterations: loop.iterations,
+    cost: NaN,
+    dualCost: NaN,
+    kl: NaN,
+    marginalError: loop.error,
+    rowMarginalError: NaN,
+    colMarginalError: NaN,
+    mass: NaN,
+    errorHistory: loop.history,
+    converged: loop.converged,
+  };
+}
+
+export async function sinkhorn(
+  signal: AbortSignal | undefined,
+  a: WeightedCloud,
+  b: WeightedCloud,
+  options: SinkhornOptions,
+  kernels: PairKernelFactory,
+  onProgress?: ProgressCallback,
+): Promise<SinkhornResult> {
+  const t0 = Date.now();
+  const resolved = resolveSinkhornOptions(a, b, options);
+  const { mode, tol, maxIter, checkEvery, rho, schedule, n, m, la, lb } = resolved;
   const f = options.warmStart ? Float64Array.from(options.warmStart.f) : new Float64Array(n);
   const g = options.warmStart ? Float64Array.from(options.warmStart.g) : new Float64Array(m);
-  if (f.length !== n || g.length !== m) throw new AppError('InputError', `warm start has ${f.length}/${g.length} potentials for ${n}/${m} points.`);
   const alphaCols = new Float64Array(m);
   const alphaRows = new Float64Array(n);
   const history: SinkhornResult['errorHistory'] = [];
@@ -152,9 +236,8 @@ export async function sinkhorn(
   try {
     for (let step = 0; step < schedule.length; step++) {
       const e = schedule[step]!;
-      const last = step === schedule.length - 1;
-      const stepTol = last ? tol : Math.max(10 * tol, INTERMEDIATE_TOL);
-      const lambda = mode === 'balanced' ? 1 : mode === 'semi-relaxed' ? 0 : rho! / (rho! + e);
+      const stepTol = stepTolerance(tol, step === schedule.length - 1);
+      const lambda = fStepLambda(mode, rho, e);
       converged = false;
       epsReached = e;
       while (iterations < maxIter) {
@@ -170,7 +253,7 @@ export async function sinkhorn(
           if (mode === 'balanced' && check) {
             error = 0;
             for (let i = 0; i < n; i++) error += Math.abs(Math.exp(la[i]! + f[i]! / e + r[i]!) - a.weights[i]!);
-            if (!Number.isFinite(error)) throw diverged(e, iterations);
+            if (!Number.isFinite(error)) throw sinkhornDiverged(e, iterations);
             history.push({ iteration: iterations, epsilon: e, error });
             if (error < stepTol) {
               converged = true;
@@ -185,7 +268,7 @@ export async function sinkhorn(
         if (mode !== 'balanced' && check) {
           error = 0;
           for (let j = 0; j < m; j++) error += Math.abs(Math.exp(lb[j]! + g[j]! / e + c[j]!) - b.weights[j]!);
-          if (!Number.isFinite(error)) throw diverged(e, iterations);
+          if (!Number.isFinite(error)) throw sinkhornDiverged(e, iterations);
           history.push({ iteration: iterations, epsilon: e, error });
           if (error < stepTol) {
             converged = true;
@@ -194,80 +277,67 @@ export async function sinkhorn(
         }
         for (let j = 0; j < m; j++) g[j] = -e * c[j]!;
       }
-      onProgress?.({
-        stage: 'sinkhorn',
-        done: step + 1,
-        total: schedule.length,
-        unit: 'ε steps',
-        text: `ε = ${e.toPrecision(3)}: marginal error ${error.toExponential(2)} after ${iterations} iterations`,
-        elapsedMs: Date.now() - t0,
-        counts: { iterations },
-      });
+      onProgress?.(sinkhornStepProgress(step, schedule.length, e, error, iterations, Date.now() - t0));
       if (iterations >= maxIter) break;
     }
   } finally {
     kernel.dispose();
   }
 
-  const result: SinkhornResult = {
-    marginals: mode,
-    f,
-    g,
-    epsilon: epsReached,
-    targetEpsilon: eps,
-    epsilonSchedule: schedule,
-    rho,
-    iterations,
-    cost: NaN,
-    dualCost: NaN,
-    kl: NaN,
-    marginalError: error,
-    rowMarginalError: NaN,
-    colMarginalError: NaN,
-    mass: NaN,
-    errorHistory: history,
-    converged,
-  };
+  const result = sinkhornResult(resolved, { f, g, epsilon: epsReached, iterations, error, history, converged });
   if (!options.skipPlanSummary) {
     throwIfAborted(signal);
-    const rowTerm = new Float64Array(n);
-    const colTerm = new Float64Array(m);
-    const e = epsReached;
-    for (let i = 0; i < n; i++) rowTerm[i] = la[i]! + f[i]! / e;
-    for (let j = 0; j < m; j++) colTerm[j] = lb[j]! + g[j]! / e;
-    const scan = scanPlan(a.points, b.points, a.d, rowTerm, colTerm, 1 / e);
-    let rowErr = 0;
-    let colErr = 0;
-    let fP = 0;
-    let gP = 0;
-    for (let i = 0; i < n; i++) {
-      rowErr += Math.abs(scan.rowSums[i]! - a.weights[i]!);
-      fP += f[i]! * scan.rowSums[i]!;
-    }
-    for (let j = 0; j < m; j++) {
-      colErr += Math.abs(scan.colSums[j]! - b.weights[j]!);
-      gP += g[j]! * scan.colSums[j]!;
-    }
-    // Σ P log(P/(a b)) = Σ P (f_i + g_j − C_ij)/ε; KL adds − ΣP + 1.
-    const kl = (fP + gP - scan.cost) / e - scan.mass + 1;
-    let dualA = 0;
-    let gb = 0;
-    for (let i = 0; i < n; i++) {
-      if (mode === 'balanced') dualA += a.weights[i]! * f[i]!;
-      else if (mode === 'unbalanced') dualA += -rho! * a.weights[i]! * (Math.exp(-f[i]! / rho!) - 1);
-    }
-    for (let j = 0; j < m; j++) gb += b.weights[j]! * g[j]!;
-    result.cost = scan.cost;
-    result.kl = kl;
-    result.dualCost = gb + dualA - e * (scan.mass - 1);
-    result.rowMarginalError = rowErr;
-    result.colMarginalError = colErr;
-    result.mass = scan.mass;
-    if (!Number.isFinite(scan.cost)) throw diverged(e, iterations);
+    summarisePlan(result, a, b, resolved);
   }
   return result;
 }
 
-function diverged(eps: number, iteration: number): AppError {
+/**
+ * The final float64 streaming pass over the plan of (result.f, result.g) at result.epsilon: fills
+ * cost ⟨P, C⟩, KL(P ‖ a⊗b), the dual cost, both plan marginal errors and the mass.
+ */
+export function summarisePlan(result: SinkhornResult, a: WeightedCloud, b: WeightedCloud, resolved: Pick<ResolvedSinkhorn, 'mode' | 'rho' | 'la' | 'lb'>): void {
+  const { f, g } = result;
+  const { mode, rho, la, lb } = resolved;
+  const n = a.n;
+  const m = b.n;
+  const e = result.epsilon;
+  const rowTerm = new Float64Array(n);
+  const colTerm = new Float64Array(m);
+  for (let i = 0; i < n; i++) rowTerm[i] = la[i]! + f[i]! / e;
+  for (let j = 0; j < m; j++) colTerm[j] = lb[j]! + g[j]! / e;
+  const scan = scanPlan(a.points, b.points, a.d, rowTerm, colTerm, 1 / e);
+  let rowErr = 0;
+  let colErr = 0;
+  let fP = 0;
+  let gP = 0;
+  for (let i = 0; i < n; i++) {
+    rowErr += Math.abs(scan.rowSums[i]! - a.weights[i]!);
+    fP += f[i]! * scan.rowSums[i]!;
+  }
+  for (let j = 0; j < m; j++) {
+    colErr += Math.abs(scan.colSums[j]! - b.weights[j]!);
+    gP += g[j]! * scan.colSums[j]!;
+  }
+  // Σ P log(P/(a b)) = Σ P (f_i + g_j − C_ij)/ε; KL adds − ΣP + 1.
+  const kl = (fP + gP - scan.cost) / e - scan.mass + 1;
+  let dualA = 0;
+  let gb = 0;
+  for (let i = 0; i < n; i++) {
+    if (mode === 'balanced') dualA += a.weights[i]! * f[i]!;
+    else if (mode === 'unbalanced') dualA += -rho! * a.weights[i]! * (Math.exp(-f[i]! / rho!) - 1);
+  }
+  for (let j = 0; j < m; j++) gb += b.weights[j]! * g[j]!;
+  result.cost = scan.cost;
+  result.kl = kl;
+  result.dualCost = gb + dualA - e * (scan.mass - 1);
+  result.rowMarginalError = rowErr;
+  result.colMarginalError = colErr;
+  result.mass = scan.mass;
+  if (!Number.isFinite(scan.cost)) throw sinkhornDiverged(e, result.iterations);
+}
+
+/** The NumericError of a solve that produced NaN/Inf. */
+export function sinkhornDiverged(eps: number, iteration: number): AppError {
   return new AppError('NumericError', `Sinkhorn produced NaN/Inf at ε = ${eps.toPrecision(3)}, iteration ${iteration}; standardise the traits or use a larger ε.`);
 }
