@@ -50,6 +50,7 @@ export abstract class PersonaStageBase extends LitElement {
   @state() protected stopping = false;
   @state() protected error = '';
   @state() protected status = '';
+  @state() private pickerOpen: boolean | undefined;
 
   protected abstract readonly stage: StageName;
   private run: RunHandle | undefined;
@@ -223,7 +224,11 @@ export abstract class PersonaStageBase extends LitElement {
 
   protected llmSection(): TemplateResult {
     if (this.llm) return html`<p class="muted">Model: set by the host page.</p>`;
-    return html`<details ?open=${!this.llmService()}><summary>Model${this.llmService() ? `: ${(this.choice ?? sharedLlmChoice()).current?.label ?? ''}` : ' (none chosen)'}</summary><llm-backend-picker></llm-backend-picker></details>`;
+    const open = this.pickerOpen ?? !this.llmService();
+    // The picker (and the model worker behind it) is only mounted while this section is open.
+    return html`<details class="model" ?open=${open} @toggle=${(e: Event) => (this.pickerOpen = (e.target as HTMLDetailsElement).open)}>
+      <summary>Model${this.llmService() ? `: ${(this.choice ?? sharedLlmChoice()).current?.label ?? ''}` : ' (none chosen)'}</summary>
+      ${open ? html`<llm-backend-picker></llm-backend-picker>` : nothing}</details>`;
   }
 }
 
