@@ -19,7 +19,12 @@ export type JournalEntry =
   | { t: 'delete-personas'; corpusId: string };
 
 export interface Journal {
-  append(line: string): void;
+  /**
+   * Appends one line. `durable`: the line must survive a power cut (results); other lines (an
+   * item marked running, a job's status) only need to survive a process crash, since losing them
+   * leaves a state the runner recovers from anyway.
+   */
+  append(line: string, durable: boolean): void;
   close?(): void;
 }
 
@@ -74,7 +79,7 @@ export class MemoryPipelineStore implements PipelineStore {
 
   private write(e: JournalEntry): void {
     // Journal first: if the append throws (disk full), memory is not ahead of the file.
-    this.journal?.append(JSON.stringify(e) + '\n');
+    this.journal?.append(JSON.stringify(e) + '\n', e.t === 'done' || e.t === 'personas' || e.t === 'delete-personas');
     this.apply(structuredClone(e));
   }
 
