@@ -34,7 +34,7 @@ describe('<personas-stage>', () => {
   test('pilot run: start, progress, pause, reload offers Resume, finishes without duplicates', async () => {
     const { dbName, corpusId } = await importDemo();
     // Slow enough per author (simulated decode) that Pause lands mid-job.
-    const llm = await loadedEngine({ msPerToken: 1 });
+    const llm = await loadedEngine({ msPerToken: 2 });
     const el = mount(dbName, corpusId, llm);
     await waitFor(() => Number(text(q(el, '.author-count')).replace(/,/g, '')) > 0, 10_000, 'author count');
     // The picker is not shown: the LLM was injected, and the test engine is never listed.
@@ -121,5 +121,21 @@ describe('<personas-stage>', () => {
     for (const c of deepQueryAll<HTMLElement>('input, select, textarea', el.shadowRoot!)) {
       expect(c.closest('label') !== null || c.hasAttribute('aria-label'), `${c.outerHTML} has a label`).toBe(true);
     }
+  });
+
+  test('a model error stops the job with the reason shown; Resume continues', async () => {
+    const { dbName, corpusId } = await importDemo();
+    // Calls are counted over chat/countTokens: a failure a few calls in lands in the first authors.
+    const llm = await loadedEngine({ failures: { 12: 'model-error' } });
+    const el = mount(dbName, corpusId, llm);
+    await waitFor(() => Number(text(q(el, '.author-count'))) > 0, 10_000, 'author count');
+    setInput(q<HTMLInputElement>(el, 'input[name=cap]')!, '3');
+    q<HTMLButtonElement>(el, 'button.start')!.click();
+    const alert = await waitFor(() => q(el, '[role=alert]'), 30_000, 'error shown');
+    expect(text(alert)).toMatch(/Injected model failure/);
+    await waitFor(() => /failed/.test(text(q(el, '.job-state'))), 10_000, 'job state');
+    const resume = await waitFor(() => { const b = q<HTMLButtonElement>(el, 'button.start'); return b && text(b) === 'Resume' ? b : null; }, 5_000, 'Resume');
+    resume.click();
+    await waitFor(() => /Stopped at the pilot cap: 3 done/.test(text(q(el, '.run-status'))), 30_000, 'finished after resume');
   });
 });
