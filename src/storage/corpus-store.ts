@@ -9,7 +9,9 @@ import type { AuthorFilter, AuthorSortKey, AuthorSummary, CorpusInfo, StoredPost
 import { isEmptyFilter, matchesFilter, selectAuthors } from '../core/corpus-filter';
 import { authorPostsRange, corpusRange, openAppDb, type AppDb, type PostKey } from './db';
 import { toStorageError } from './errors';
+import { deleteJob, listJobs } from './job-store';
 import { tryWithCorpusLock, withCorpusLock } from './locks';
+import { deletePersonas } from './persona-store';
 
 export interface ListAuthorsOptions {
   sort?: AuthorSortKey;
@@ -102,7 +104,7 @@ export async function deleteCorpus(db: AppDb, id: string): Promise<void> {
 }
 
 /**
- * Deletes every post, author and finally the record of `corpusId`, in chunks. Used by deleteCorpus,
+ * Deletes every post, persona, job, author and finally the record of `corpusId`, in chunks. Used by deleteCorpus,
  * by import rollback and by cleanupInterrupted; safe to run again after an interruption.
  */
 export async function purgeCorpus(db: AppDb, corpusId: string): Promise<void> {
@@ -121,6 +123,9 @@ export async function purgeCorpus(db: AppDb, corpusId: string): Promise<void> {
     await tx.done;
     if (keys.length < DELETE_CHUNK) break;
   }
+  // Personas mined from the corpus and their jobs go with it: nothing may outlive its source posts.
+  await deletePersonas(db, corpusId);
+  for (const job of await listJobs(db, corpusId)) await deleteJob(db, job.id);
   const tx = db.transaction(['authors', 'corpora'], 'readwrite');
   await Promise.all([tx.objectStore('authors').delete(range), tx.objectStore('corpora').delete(corpusId), tx.done]);
 }

@@ -26,6 +26,19 @@ afterEach(() => {
   for (const d of opened.splice(0)) d.close();
 });
 
+/** One persona, one job and its item for author '0' of a corpus, as the persona pipeline writes them. */
+async function seedMined(d: AppDb, corpusId: string): Promise<void> {
+  const id = `${corpusId}/0`;
+  const now = 1;
+  await d.put('personas', {
+    id, corpusId, status: 'mined', text: 'A persona.', meta: {}, stages: {},
+    source: { kind: 'mined', corpusId, author: '0' },
+  });
+  const jobId = `run-${corpusId}:mine`;
+  await d.put('jobs', { id: jobId, stage: 'mine', corpusId, createdAt: now, updatedAt: now, status: 'done', options: {}, total: 1 });
+  await d.put('jobItems', { jobId, key: '0', order: 0, state: 'done', attempts: 1, updatedAt: now });
+}
+
 function authorsOf(corpusId: string, n: number): AuthorSummary[] {
   return Array.from({ length: n }, (_, i) => ({
     corpusId,
@@ -146,6 +159,17 @@ describe('deleteCorpus and cleanupInterrupted', () => {
     await deleteCorpus(d, 'drop');
     expect(await dump(d)).toEqual(before);
     await deleteCorpus(d, 'unknown'); // no-op
+    expect(await dump(d)).toEqual(before);
+  });
+
+  test('deleteCorpus also removes the personas and jobs mined from that corpus, and only those', async () => {
+    const d = await db();
+    await seedCorpus(d, corpusInfo('keep'), authorsOf('keep', 3), 2);
+    await seedMined(d, 'keep');
+    const before = await dump(d);
+    await seedCorpus(d, corpusInfo('drop'), authorsOf('drop', 3), 2);
+    await seedMined(d, 'drop');
+    await deleteCorpus(d, 'drop');
     expect(await dump(d)).toEqual(before);
   });
 
