@@ -7,8 +7,8 @@
 // lse = column LSE, logw = log b) in src/core/align/sinkhorn.ts. exp(Δ) − 1 uses Δ + Δ²/2 for
 // |Δ| < 1e-3 (no cancellation). A zero-mass row (logw ≤ NEG_CUT) adds 0; a row whose LSE had no
 // mass adds w_i (its plan row is empty). Overflow gives +∞, which the host reports as divergence.
-// The per-workgroup sums are added by reduce.wgsl. Float64 reference: marginalError in
-// src/gpu/reference.ts.
+// The per-workgroup sums are added by reduce.wgsl. Float64 reference: marginalL1Error in
+// src/core/align/marginal.ts (the CPU Sinkhorn's check).
 //
 // Bindings (group 0):
 //   0 uniform              P    : Params   (dynamic offset)

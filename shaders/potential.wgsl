@@ -8,7 +8,8 @@
 //                       +∞ there, and the next marginal check reports the divergence)
 //   mode 2, fill:       dst_i = a                         (f ≡ 0 for semi-relaxed)
 //
-// Float64 reference: potentialStep in src/gpu/reference.ts.
+// Float64 reference: potentialToAlpha (mode 0) and potentialFromLse (mode 1) in
+// src/core/align/potential.ts, the functions the CPU Sinkhorn runs.
 //
 // Bindings (group 0):
 //   0 uniform              P    : Params   (dynamic offset: one slot per use in a command buffer)

@@ -5,7 +5,7 @@
 //
 // Each thread adds a strided slice, then a tree reduction in workgroup memory. NaN and ±∞ propagate
 // (the host checks the scalar it reads back). Float64 reference: a plain loop (sumF64 in
-// src/gpu/reference.ts).
+// src/core/align/marginal.ts).
 //
 // Bindings (group 0):
 //   0 uniform              P      : Params

@@ -465,7 +465,7 @@ async function runOnDevice(
 
 /**
  * Test hooks: run one small kernel on given data (float64 in, float64 out) so that each can be
- * checked against src/gpu/reference.ts.
+ * checked against its float64 reference (src/core/align/potential.ts, marginal.ts).
  */
 export const loopKernelsForTests = {
   async marginal(ctx: GpuContext, pot: Float64Array, lseValues: Float64Array, logw: Float64Array, invEps: number): Promise<number> {

@@ -30,7 +30,9 @@ import type { WeightedCloud } from '../cloud';
 import type { Progress, ProgressCallback } from '../../contracts/progress';
 import type { PairKernelFactory } from './kernel';
 import { logOf, meanSquaredDistance, squaredDiameter } from './stats';
+import { marginalL1Error } from './marginal';
 import { scanPlan } from './plan';
+import { potentialFromLse, potentialToAlpha } from './potential';
 
 /** Intermediate ε steps stop at max(10·tol, this): they only need to warm-start the next step. */
 const INTERMEDIATE_TOL = 1e-3;
@@ -248,11 +250,9 @@ export async function sinkhorn(
         if (lambda === 0) {
           f.fill(0);
         } else {
-          for (let j = 0; j < m; j++) alphaCols[j] = g[j]! / e + lb[j]!;
-          const r = await kernel.rowLse(alphaCols, 1 / e);
+          const r = await kernel.rowLse(potentialToAlpha(g, lb, e, alphaCols), 1 / e);
           if (mode === 'balanced' && check) {
-            error = 0;
-            for (let i = 0; i < n; i++) error += Math.abs(Math.exp(la[i]! + f[i]! / e + r[i]!) - a.weights[i]!);
+            error = marginalL1Error(f, r, la, a.weights, e);
             if (!Number.isFinite(error)) throw sinkhornDiverged(e, iterations);
             history.push({ iteration: iterations, epsilon: e, error });
             if (error < stepTol) {
@@ -260,14 +260,12 @@ export async function sinkhorn(
               break;
             }
           }
-          for (let i = 0; i < n; i++) f[i] = -lambda * e * r[i]!;
+          potentialFromLse(r, lambda * e, f);
         }
         // g half-step.
-        for (let i = 0; i < n; i++) alphaRows[i] = f[i]! / e + la[i]!;
-        const c = await kernel.colLse(alphaRows, 1 / e);
+        const c = await kernel.colLse(potentialToAlpha(f, la, e, alphaRows), 1 / e);
         if (mode !== 'balanced' && check) {
-          error = 0;
-          for (let j = 0; j < m; j++) error += Math.abs(Math.exp(lb[j]! + g[j]! / e + c[j]!) - b.weights[j]!);
+          error = marginalL1Error(g, c, lb, b.weights, e);
           if (!Number.isFinite(error)) throw sinkhornDiverged(e, iterations);
           history.push({ iteration: iterations, epsilon: e, error });
           if (error < stepTol) {
@@ -275,7 +273,7 @@ export async function sinkhorn(
             break;
           }
         }
-        for (let j = 0; j < m; j++) g[j] = -e * c[j]!;
+        potentialFromLse(c, e, g);
       }
       onProgress?.(sinkhornStepProgress(step, schedule.length, e, error, iterations, Date.now() - t0));
       if (iterations >= maxIter) break;
@@ -302,11 +300,7 @@ export function summarisePlan(result: SinkhornResult, a: WeightedCloud, b: Weigh
   const n = a.n;
   const m = b.n;
   const e = result.epsilon;
-  const rowTerm = new Float64Array(n);
-  const colTerm = new Float64Array(m);
-  for (let i = 0; i < n; i++) rowTerm[i] = la[i]! + f[i]! / e;
-  for (let j = 0; j < m; j++) colTerm[j] = lb[j]! + g[j]! / e;
-  const scan = scanPlan(a.points, b.points, a.d, rowTerm, colTerm, 1 / e);
+  const scan = scanPlan(a.points, b.points, a.d, potentialToAlpha(f, la, e), potentialToAlpha(g, lb, e), 1 / e);
   let rowErr = 0;
   let colErr = 0;
   let fP = 0;
