@@ -54,6 +54,7 @@ export abstract class PersonaStageBase extends LitElement {
 
   protected abstract readonly stage: StageName;
   private run: RunHandle | undefined;
+  private opening: Promise<PersonaJobs> | undefined;
   private readonly onChoice = (): void => this.requestUpdate();
   private watched: LlmChoice | undefined;
 
@@ -107,8 +108,16 @@ export abstract class PersonaStageBase extends LitElement {
 
   protected async getJobs(): Promise<PersonaJobs> {
     if (this.jobs) return this.jobs;
-    const shellDb = this.dbName === undefined ? dbOf(this.corpusStore) : undefined;
-    this.jobs = shellDb ? new PersonaJobs(await shellDb()) : await PersonaJobs.open(this.dbName);
+    // One opening shared by concurrent callers (refresh, reference loading), so one connection.
+    this.opening ??= (async () => {
+      const shellDb = this.dbName === undefined ? dbOf(this.corpusStore) : undefined;
+      return shellDb ? new PersonaJobs(await shellDb()) : PersonaJobs.open(this.dbName);
+    })();
+    try {
+      this.jobs = await this.opening;
+    } finally {
+      this.opening = undefined;
+    }
     return this.jobs;
   }
 
@@ -165,10 +174,11 @@ export abstract class PersonaStageBase extends LitElement {
         }
       },
     });
+    let statusText = '';
     try {
       const r = await this.run.done;
       const s = r.jobs[this.stage];
-      if (s) this.status = `${s.job.status === 'done' ? 'Finished' : s.job.stoppedBy === 'limit' ? 'Stopped at the pilot cap' : s.job.status === 'paused' ? 'Paused' : s.job.status === 'cancelled' ? 'Cancelled' : s.job.status}: ${s.counts.done} done, ${s.counts.failed} failed, ${s.counts.pending} pending.`;
+      if (s) statusText = `${s.job.status === 'done' ? 'Finished' : s.job.stoppedBy === 'limit' ? 'Stopped at the pilot cap' : s.job.status === 'paused' ? 'Paused' : s.job.status === 'cancelled' ? 'Cancelled' : s.job.status}: ${s.counts.done} done, ${s.counts.failed} failed, ${s.counts.pending} pending.`;
     } catch (e) {
       this.error = errorText(e);
     } finally {
@@ -178,6 +188,8 @@ export abstract class PersonaStageBase extends LitElement {
       // The shell recounts what each stage has (its stage list).
       this.dispatchEvent(new CustomEvent(DATA_CHANGED, { bubbles: true, composed: true }));
       if (this.isConnected) await this.refresh();
+      // Set after the refresh, so the status line never runs ahead of the figures it sums up.
+      this.status = statusText;
     }
   }
 
