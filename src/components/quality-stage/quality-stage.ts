@@ -56,8 +56,8 @@ export class QualityStage extends PersonaStageBase {
     try {
       const jobs = await this.getJobs();
       const r = await jobs.setThreshold(this.sel.corpusId, t);
-      this.status = `Threshold ${t}: ${r.kept} kept, ${r.changed} verdicts changed (no model call).`;
       await this.loadData(jobs);
+      this.status = `Threshold ${t}: ${r.kept} kept, ${r.changed} verdicts changed (no model call).`;
     } catch (e) {
       this.error = errorText(e);
     }
@@ -66,8 +66,8 @@ export class QualityStage extends PersonaStageBase {
   private async override(p: ViewPersona, verdict: 'keep' | 'reject' | null): Promise<void> {
     try {
       await (await this.getJobs()).setOverride(p, verdict);
-      this.status = verdict ? `Marked ${p.source.author} as ${verdict === 'keep' ? 'kept' : 'rejected'} by hand.` : `Manual verdict of ${p.source.author} removed.`;
       await this.loadData(await this.getJobs());
+      this.status = verdict ? `Marked ${p.source.author} as ${verdict === 'keep' ? 'kept' : 'rejected'} by hand.` : `Manual verdict of ${p.source.author} removed.`;
     } catch (e) {
       this.error = errorText(e);
     }
