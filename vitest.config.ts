@@ -58,7 +58,8 @@ export default defineConfig({
           globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
+          // One browser at a time: the machine has 2 CPUs and the software WebGPU adapter is CPU-bound.
+          poolOptions: { forks: { singleFork: true } },
         },
       },
     ],

@@ -48,7 +48,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
       },
     },
   };
-  await build(inline);
+  // Vitest sets NODE_ENV=test, which would make Vite build a non-production bundle
+  // (import.meta.env.PROD false: no service worker registration, Lit's dev mode).
+  const nodeEnv = process.env['NODE_ENV'];
+  process.env['NODE_ENV'] = 'production';
+  try {
+    await build({ ...inline, mode: 'production' });
+  } finally {
+    process.env['NODE_ENV'] = nodeEnv;
+  }
   const port = await freePort();
   const server: PreviewServer = await preview({ ...inline, preview: { host: '127.0.0.1', port, strictPort: true, open: false } });
   const baseUrl = `http://127.0.0.1:${port}`;

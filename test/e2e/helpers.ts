@@ -28,7 +28,7 @@ export interface Recorded {
   method: string;
   resourceType: string;
   body: string;
-  /** 'page' | 'worker' | 'service-worker' | 'route' — which hook saw it. */
+  /** Which hook saw it. */
   via: string;
 }
 
@@ -71,7 +71,7 @@ export async function openSession(baseUrl: string, opts: { serviceWorkers?: 'all
   const record = (via: string) => (r: Request) =>
     requests.push({ url: r.url(), method: r.method(), resourceType: r.resourceType(), body: bodyOf(r), via });
   context.on('request', record('context'));
-  context.on('serviceworker', (sw) => sw.on('request', record('service-worker')));
+  // In Chromium the context's request event also covers dedicated workers and the service worker.
   await context.route('**/*', async (route) => {
     const url = route.request().url();
     if (new URL(url).origin !== origin) {
@@ -82,7 +82,6 @@ export async function openSession(baseUrl: string, opts: { serviceWorkers?: 'all
     }
   });
   const page = await context.newPage();
-  page.on('worker', (w) => w.on('request', record('worker')));
   page.on('dialog', (d) => {
     dialogs.push(`${d.type()}: ${d.message()}`);
     void d.dismiss();
