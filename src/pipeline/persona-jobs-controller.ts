@@ -128,8 +128,13 @@ export class PersonaJobs {
   /** New verdicts from stored scores (no model call), then manual overrides re-applied on top. */
   async setThreshold(corpusId: string, threshold: number): Promise<{ kept: number; changed: number }> {
     const r = await applyThreshold(this.db, corpusId, threshold);
-    const overridden = (await this.listPersonas(corpusId)).filter((p) => p.override);
-    await putPersonas(this.db, overridden.map((p) => withOverride(p, p.override)));
+    const after = await this.listPersonas(corpusId);
+    // Overrides win; a kept persona that already has answers stays 'profiled' (reevaluate alone
+    // would call a profiled persona rejected at a higher threshold and kept again 'kept').
+    const fix = after
+      .filter((p) => p.override || (p.quality?.kept && p.answers && p.status === 'kept'))
+      .map((p): ViewPersona => (p.override ? withOverride(p, p.override) : { ...p, status: 'profiled' }));
+    await putPersonas(this.db, fix);
     const kept = (await this.listPersonas(corpusId)).filter((p) => p.quality?.kept).length;
     return { kept, changed: r.changed };
   }
@@ -146,12 +151,15 @@ function withOverride(p: ViewPersona, o: QualityOverride | undefined): ViewPerso
   if (!o || !p.quality) return p;
   const kept = o.verdict === 'keep';
   const reasons = p.quality.reasons.filter((r) => !r.startsWith('manual override'));
-  const status = kept ? (p.status === 'profiled' ? 'profiled' : 'kept') : 'rejected';
+  // A persona with answers is 'profiled' when kept, even if an earlier verdict had rejected it.
+  const status = kept ? (p.answers ? 'profiled' : 'kept') : 'rejected';
   return { ...p, override: o, status, quality: { ...p.quality, kept, reasons: kept ? reasons : [...reasons, 'manual override: rejected by the user'] } };
 }
 
 function clearOverride(p: ViewPersona): ViewPersona {
   const { override: _drop, ...rest } = p;
   const threshold = p.stages.quality?.threshold;
-  return threshold === undefined ? rest : reevaluate(rest, threshold);
+  if (threshold === undefined) return rest;
+  const next = reevaluate(rest, threshold);
+  return next.quality?.kept && next.answers ? { ...next, status: 'profiled' } : next;
 }

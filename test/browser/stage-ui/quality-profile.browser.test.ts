@@ -93,6 +93,13 @@ describe('<quality-stage> and <profile-stage>', () => {
     expect(deepQueryAll('path.ref', hist.shadowRoot!)).toHaveLength(1); // the built-in reference line
     expect(text(q(ps, 'td.congruence'))).toMatch(/needs ≥ 100/);
     expect(q(ps, 'reference-manager')).toBeTruthy();
+
+    // A stricter threshold and back again: profiled personas stay profiled, the override holds.
+    await jobs.setThreshold(corpusId, 5);
+    await jobs.setThreshold(corpusId, 2);
+    const after = await jobs.listPersonas(corpusId);
+    expect(after.filter((p) => p.status === 'profiled')).toHaveLength(keptNow);
+    expect(after.find((p) => p.id === id)?.status).toBe('rejected');
     db.close();
   });
 });
