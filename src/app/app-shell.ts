@@ -16,6 +16,7 @@ import { DATA_CHANGED } from './events';
 import { STAGE_VIEWS } from './stage-views';
 import { referenceServicesContext } from '../components/reference-manager/context';
 import type { CorpusInfo } from '../contracts/corpus-store';
+import type { PersonaStatus } from '../core/stages/types';
 import { probeCapabilities } from '../components/capability-panel/probe';
 import '../components/capability-panel/capability-panel';
 import './stage-placeholder';
@@ -36,6 +37,7 @@ export class AppShell extends LitElement {
 
   @state() private route: Route = parseHash(location.hash);
   @state() private corpora: CorpusInfo[] = [];
+  @state() private personaCounts: Record<PersonaStatus, number> | undefined;
   @state() private viewsLoaded = new Set<StageId>();
   @state() private serviceError = '';
 
@@ -284,8 +286,11 @@ export class AppShell extends LitElement {
     if (!this.services) return;
     try {
       this.corpora = await this.services.store.listCorpora();
+      const active = readMiningSelection()?.corpusId ?? this.corpora[0]?.id;
+      this.personaCounts = active ? await this.services.store.countPersonas?.(active) : undefined;
     } catch {
       this.corpora = []; // the corpus view shows storage errors itself
+      this.personaCounts = undefined;
     }
   }
 
@@ -334,7 +339,7 @@ export class AppShell extends LitElement {
 
   override render() {
     const selection = readMiningSelection();
-    const statuses = stageStatuses({ corpora: this.corpora, activeCorpusId: selection?.corpusId ?? null });
+    const statuses = stageStatuses({ corpora: this.corpora, activeCorpusId: selection?.corpusId ?? null, personas: this.personaCounts });
     const current = STAGES.find((s) => s.id === this.route.stage) ?? STAGES[0];
     return html`
       <a class="skip" href="#stage-title" @click=${this.skipToMain}>Skip to content</a>

@@ -8,6 +8,7 @@ import type {
   SourcePreview,
   StoredPost,
 } from '../contracts/corpus-store';
+import type { PersonaStatus } from '../core/stages/types';
 import type { CorpusFormat, CorpusSource } from '../contracts/corpus';
 import type { ProgressCallback } from '../contracts/progress';
 import type { Capabilities } from '../components/capability-panel/probe';
@@ -32,6 +33,8 @@ export interface CorpusStoreApi {
   deleteCorpus(id: string): Promise<void>;
   /** Removes corpora an interrupted import left behind; returns their ids. */
   cleanupInterrupted(): Promise<string[]>;
+  /** Persona counts of a corpus by status, for the stage list (absent in stores without personas). */
+  countPersonas?(corpusId: string): Promise<Record<PersonaStatus, number>>;
 }
 
 /** Runs imports in a worker (src/services/import-service.ts). */

@@ -36,7 +36,8 @@ export function stageStatuses(facts: PipelineFacts): Record<StageId, StageStatus
     personas: !active ? needs('a corpus') : mined > 0 ? { state: 'done', text: `${formatCount(mined)} personas` } : { state: 'ready', text: 'not started' },
     quality: mined === 0 ? needs('personas') : p!.mined > 0 ? { state: 'ready', text: `${formatCount(p!.mined)} to assess` } : { state: 'done', text: `${formatCount(kept)} kept` },
     profile: kept === 0 ? needs('kept personas') : p!.profiled > 0 ? { state: 'done', text: `${formatCount(p!.profiled)} profiled` } : { state: 'ready', text: 'not started' },
-    align: needs('profiles'),
+    // Align runs on profiled personas, a persona CSV or the shipped demo set, so it is never blocked.
+    align: p && p.profiled > 0 ? { state: 'ready', text: `${formatCount(p.profiled)} profiled` } : { state: 'ready', text: 'demo data ready' },
     target: needs('profiles'),
     results: needs('an alignment'),
   };

@@ -11,7 +11,8 @@ import { authorPostsRange, corpusRange, openAppDb, type AppDb, type PostKey } fr
 import { toStorageError } from './errors';
 import { deleteJob, listJobs } from './job-store';
 import { tryWithCorpusLock, withCorpusLock } from './locks';
-import { deletePersonas } from './persona-store';
+import { countPersonas, deletePersonas } from './persona-store';
+import type { PersonaStatus } from '../core/stages/types';
 
 export interface ListAuthorsOptions {
   sort?: AuthorSortKey;
@@ -180,6 +181,10 @@ export class CorpusStore {
   }
   async cleanupInterrupted(): Promise<string[]> {
     return cleanupInterrupted(await this.db());
+  }
+
+  async countPersonas(corpusId: string): Promise<Record<PersonaStatus, number>> {
+    return countPersonas(await this.db(), corpusId);
   }
   /** Closes the connection; the next call reopens it. */
   async close(): Promise<void> {

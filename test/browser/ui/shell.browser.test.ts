@@ -51,13 +51,13 @@ describe('<app-shell>', () => {
     first?.focus();
     await userEvent.keyboard('{ArrowDown}');
     expect((deepActiveElement() as HTMLElement | null)?.dataset['stage']).toBe('personas');
-    await userEvent.keyboard('{ArrowDown}{ArrowDown}');
-    expect((deepActiveElement() as HTMLElement | null)?.dataset['stage']).toBe('profile');
+    await userEvent.keyboard('{ArrowDown}{ArrowDown}{ArrowDown}{ArrowDown}');
+    expect((deepActiveElement() as HTMLElement | null)?.dataset['stage']).toBe('target');
     await userEvent.keyboard('{Enter}');
-    await waitFor(() => location.hash === '#/profile', 5000, 'hash #/profile');
+    await waitFor(() => location.hash === '#/target', 5000, 'hash #/target');
     await el.updateComplete;
-    expect(text(deepQuery('main h1'))).toBe('Profile');
-    expect(deepQuery('nav a[data-stage="profile"]')?.getAttribute('aria-current')).toBe('page');
+    expect(text(deepQuery('main h1'))).toBe('Target');
+    expect(deepQuery('nav a[data-stage="target"]')?.getAttribute('aria-current')).toBe('page');
     // Focus moves to the new page's heading, so screen readers announce it.
     expect(deepActiveElement()?.id).toBe('stage-title');
     // The placeholder says honestly that nothing runs here yet, and what it needs.

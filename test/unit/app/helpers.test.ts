@@ -25,6 +25,12 @@ describe('stageStatuses', () => {
     expect(s.corpus).toEqual({ state: 'ready', text: 'not started' });
     expect(s.personas).toEqual({ state: 'blocked', text: 'needs a corpus' });
     expect(s.results.text).toBe('needs an alignment');
+    // Align never waits: the shipped demo personas are always there to align.
+    expect(s.align).toEqual({ state: 'ready', text: 'demo data ready' });
+  });
+  it('counts profiled personas for Align once there are some', () => {
+    const s = stageStatuses({ corpora: [], activeCorpusId: null, personas: { mined: 0, kept: 1, rejected: 2, profiled: 1234 } });
+    expect(s.align).toEqual({ state: 'ready', text: '1,234 profiled' });
   });
   it('counts the active corpus’s authors', () => {
     const s = stageStatuses({ corpora: [corpus('a', 10), corpus('b', 19320)], activeCorpusId: 'b' });
