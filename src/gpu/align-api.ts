@@ -14,8 +14,8 @@ import { align, type AlignMethodName, type AlignOptions, type AlignResult } from
 import type { PairKernelFactory } from '../core/align/kernel';
 import { sinkhorn, type SinkhornOptions, type SinkhornResult } from '../core/align/sinkhorn';
 import { AppError } from '../core/errors';
-import { cpuKernelFactory } from '../core/align/cpu-kernel';
 import { createPairKernelFactory, yieldingKernelFactory, type BackendPreference, type FallbackEvent } from './backend';
+import { browserCpuKernelFactory, type BrowserCpuPoolOptions, type CpuKernels } from './cpu-pool';
 import { acquireGpu, errorText, type GpuAdapterSummary, type GpuLimits } from './device';
 import { sinkhornGpu } from './sinkhorn-gpu';
 
@@ -55,6 +55,8 @@ export interface BackendReport {
   used: string;
   fallbacks: Array<{ during: FallbackEvent['during']; name: string; message: string }>;
   adapter: GpuAdapterSummary | undefined;
+  /** When the CPU ran: its threads (the worker pool and the calling thread; 1 when single-threaded). */
+  cpuThreads?: number;
 }
 
 export interface AlignJobResult {
@@ -84,8 +86,29 @@ export interface AlignApi {
   gpuInfo(): Promise<GpuInfo>;
 }
 
-export function createAlignApi(): AlignApi {
+export interface AlignApiOptions {
+  /** The CPU worker pool (src/gpu/cpu-pool.ts); default hardwareConcurrency − 1 workers plus this thread, or single-threaded on one core. */
+  cpuPool?: BrowserCpuPoolOptions;
+}
+
+/** The API object, and dispose() for whoever runs it in-thread (it stops the CPU pool's workers). */
+export interface LocalAlignApi extends AlignApi {
+  dispose(): Promise<void>;
+}
+
+export function createAlignApi(options: AlignApiOptions = {}): LocalAlignApi {
   let running: AbortController | undefined;
+  // Started lazily (its workers only on the first CPU kernel), kept across jobs.
+  let cpuBase: CpuKernels | undefined;
+  /** The CPU kernels, pausing every 30 ms so that cancel() reaches the worker mid-solve. */
+  const cpuKernels = (): PairKernelFactory => yieldingKernelFactory((cpuBase ??= browserCpuKernelFactory(options.cpuPool)));
+  const report = (requested: BackendPreference, used: string, events: FallbackEvent[], adapter: GpuAdapterSummary | undefined): BackendReport => ({
+    requested,
+    used,
+    fallbacks: events.map((e) => ({ during: e.during, name: e.error.name, message: e.error.message })),
+    adapter,
+    cpuThreads: used.includes('cpu') ? cpuBase?.threads : undefined,
+  });
 
   async function exclusive<T>(what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
     if (running) throw new AppError('InputError', `An alignment is already running; cancel it before starting ${what}.`);
@@ -138,6 +161,13 @@ export function createAlignApi(): AlignApi {
       running?.abort();
     },
 
+    async dispose() {
+      running?.abort();
+      const c = cpuBase;
+      cpuBase = undefined;
+      await c?.dispose();
+    },
+
     async gpuInfo() {
       try {
         const ctx = await acquireGpu();
@@ -147,11 +177,6 @@ export function createAlignApi(): AlignApi {
       }
     },
   };
-}
-
-/** The float64 CPU kernel, pausing every 30 ms so that cancel() reaches the worker mid-solve. */
-function cpuKernels(): PairKernelFactory {
-  return yieldingKernelFactory(cpuKernelFactory());
 }
 
 async function hardwareGpu(): Promise<boolean> {
@@ -164,13 +189,4 @@ async function hardwareGpu(): Promise<boolean> {
 
 function toCloud(c: CloudData, what: string): WeightedCloud {
   return makeCloud(c.points, c.d, c.weights, what);
-}
-
-function report(requested: BackendPreference, used: string, events: FallbackEvent[], adapter: GpuAdapterSummary | undefined): BackendReport {
-  return {
-    requested,
-    used,
-    fallbacks: events.map((e) => ({ during: e.during, name: e.error.name, message: e.error.message })),
-    adapter,
-  };
 }

@@ -53,6 +53,24 @@ export function serveLsePool(post: (reply: LsePoolReply, transfer?: ArrayBuffer[
   };
 }
 
+/**
+ * An endpoint that computes in the calling thread: synchronously inside post(), replying in a
+ * microtask. Put it last among a MessageLsePool's endpoints: the workers receive their row ranges
+ * first and run while this thread computes its own, so k workers and this endpoint keep k + 1
+ * cores busy (the thread that drives the pool would otherwise only wait).
+ */
+export function inThreadLseEndpoint(): LseEndpoint {
+  let deliver: ((reply: LsePoolReply) => void) | undefined;
+  const serve = serveLsePool((reply) => queueMicrotask(() => deliver?.(reply)));
+  return {
+    post: (message) => serve(message),
+    listen: (onReply) => {
+      deliver = onReply;
+    },
+    terminate: () => undefined,
+  };
+}
+
 const canShare = (): boolean =>
   typeof SharedArrayBuffer !== 'undefined' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
 

@@ -58,3 +58,17 @@ export function maxRelErr(got: Float64Array, ref: Float64Array): number {
   }
   return worst;
 }
+
+/**
+ * A fixed-seed alignment on the CPU, its selection recorded from Node (test/unit/align/pool.test.ts
+ * checks Node still gives it; test/browser/gpu/cpu-pool.browser.test.ts checks the browser's worker
+ * pool gives it too).
+ */
+export const CPU_ALIGN_CASE = {
+  pool: { n: 300, seed: 11, tiltSd: [0.5, 0.3, 0.6, 0.8, -0.8] },
+  reference: { n: 200, seed: 12 },
+  options: { method: 'is+ot', size: 40, seed: 7 },
+  selected: [0, 1, 2, 16, 17, 20, 29, 46, 51, 58, 60, 68, 73, 84, 85, 96, 111, 120, 121, 134, 135, 138, 139, 154, 161, 184, 195, 211, 213, 232, 238, 241, 244, 253, 268, 270, 278, 292, 294, 298],
+  iterations: 221,
+  cost: 1.550934701930041,
+} as const;

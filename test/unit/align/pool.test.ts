@@ -2,6 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { NodeLsePool } from '../../../src/node/lse-pool';
 import { cpuKernelFactory, pooledKernelFactory } from '../../../src/core/align/cpu-kernel';
 import { sinkhorn } from '../../../src/core/align/sinkhorn';
+import { align } from '../../../src/core/align/methods';
+import { syntheticBigFive } from '../../../src/core/align/synthetic';
+import { CPU_ALIGN_CASE } from '../../browser/gpu/cases';
 import { randomCloud } from './helpers';
 
 const pool = new NodeLsePool(2);
@@ -47,5 +50,19 @@ describe('MessageLsePool without shared memory (the browser path when not cross-
     const alpha = Float64Array.from({ length: 12 }, (_, j) => j / 3);
     expect(Array.from(await k.rowLse(alpha, 1.3))).toEqual(Array.from(await kc.rowLse(alpha, 1.3)));
     await p.close();
+  });
+});
+
+describe('the CPU alignment the browser pool is checked against (test/browser/gpu/cases.ts)', () => {
+  it('Node selects the recorded rows with the recorded OT iterations and cost, single-threaded and pooled', async () => {
+    const c = CPU_ALIGN_CASE;
+    const p = syntheticBigFive({ ...c.pool, tiltSd: [...c.pool.tiltSd] });
+    const r = syntheticBigFive(c.reference);
+    for (const kernels of [cpuKernelFactory(), pooledKernelFactory(pool)]) {
+      const got = await align(undefined, p, r, { ...c.options }, kernels);
+      expect(Array.from(got.selected)).toEqual([...c.selected]);
+      expect(got.ot?.iterations).toBe(c.iterations);
+      expect(got.ot?.cost).toBe(c.cost);
+    }
   });
 });
