@@ -15,6 +15,7 @@ import Papa from 'papaparse';
 import { makeCloud, subsetCloud, type WeightedCloud } from '../core/cloud';
 import { AppError, isAppError } from '../core/errors';
 import { TRAITS } from '../core/traits';
+import { parsePersonaJsonl } from '../core/demo/jsonl';
 import { cpuKernelFactory } from '../core/align/cpu-kernel';
 import type { PairKernelFactory } from '../core/align/kernel';
 import { ALIGN_METHODS, DEFAULT_METHOD, align, isAlignMethod, type AlignMethodName, type AlignOptions } from '../core/align/methods';
@@ -124,6 +125,25 @@ export interface CsvTable {
   rows: string[][];
 }
 
+/**
+ * A pool file as a table: CSV as it is, or persona JSONL (`npm run pipeline` output, the app's
+ * export, the demo set) as `id` + the five trait columns of every persona that has trait scores.
+ */
+export function readPoolTable(file: string, warn: (line: string) => void = () => {}): CsvTable {
+  if (!/\.jsonl$/i.test(file)) return readCsv(file);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new AppError('InputError', `cannot read ${file}: ${(e as Error).message}`);
+  }
+  const all = parsePersonaJsonl(text, file);
+  const scored = all.filter((p) => p.traits !== undefined);
+  if (scored.length === 0) throw new AppError('InputError', 'no persona has trait scores yet; run the profile stage first (npm run pipeline -- --stages profile).', { file });
+  if (scored.length < all.length) warn(`${file}: ${all.length - scored.length} of ${all.length} personas have no trait scores and are left out.`);
+  return { file, header: ['id', ...TRAITS], rows: scored.map((p) => [p.id, ...TRAITS.map((t) => String(p.traits![t]))]) };
+}
+
 export function readCsv(file: string): CsvTable {
   let text: string;
   try {
@@ -227,7 +247,7 @@ export async function runAlignCli(argv: string[], io: AlignCliIo): Promise<numbe
   }
   try {
     const t0 = performance.now();
-    const poolT = readCsv(args.pool);
+    const poolT = readPoolTable(args.pool, io.stderr);
     const refT = readCsv(args.reference);
     const traits = pickTraits(poolT, refT, args.traits);
     const pool = tableToCloud(poolT, traits);

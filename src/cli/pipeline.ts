@@ -192,10 +192,12 @@ async function loadCorpus(args: PipelineArgs): Promise<LoadedCorpus> {
 /** One output line: what a downstream user of the persona set needs (full detail stays in the journal). */
 export function personaLine(p: StoredPersona): Record<string, unknown> {
   return {
-    id: p.id, author: p.source.author, corpusId: p.corpusId, status: p.status, text: p.text, meta: p.meta,
-    quality: p.quality ?? null,
-    answers: p.answers ?? null,
-    traits: p.traits ?? null,
+    // A PersonaRecord (src/contracts/persona.ts) plus stage detail, so `npm run align -- --pool
+    // personas.jsonl` and the app read it as is; fields a persona has not reached are left out.
+    id: p.id, source: p.source, author: p.source.author, corpusId: p.corpusId, status: p.status, text: p.text, meta: p.meta,
+    quality: p.quality,
+    answers: p.answers,
+    traits: p.traits,
     flags: p.stages.profile?.flags ?? [],
     verbatimSpans: p.stages.mine?.verbatim.length ?? 0,
     prompts: Object.fromEntries(Object.entries(p.stages).map(([k, d]) => [k, d?.provenance.prompt])),

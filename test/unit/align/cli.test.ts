@@ -92,6 +92,30 @@ describe('npm run align', () => {
     expect(g.err).toMatch(/no GPU adapter reachable from Node; use --backend cpu or the app/);
   });
 
+  it('reads a persona JSONL pool (pipeline output, demo set): scored personas only, ids carried to --out', async () => {
+    const persona = (id: string, traits?: number[]) =>
+      JSON.stringify({
+        id, text: 'A persona.', meta: {}, source: { kind: 'mined', corpusId: 'c', author: id },
+        ...(traits ? { traits: { openness: traits[0], conscientiousness: traits[1], extraversion: traits[2], agreeableness: traits[3], neuroticism: traits[4] } } : {}),
+      });
+    const lines = Array.from({ length: 30 }, (_, i) => persona(`p${i}`, [1 + (i % 5), 2 + (i % 3), 3, 1 + (i % 4), 2 + (i % 2)]));
+    lines.push(persona('unscored'));
+    const pool = tmp('personas.jsonl', lines.join('\n') + '\n');
+    const out = join(mkdtempSync(join(tmpdir(), 'align-out-')), 'aligned.csv');
+    const r = await run(['--pool', pool, '--reference', REF, '--size', '10', '--json', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/1 of 31 personas have no trait scores and are left out/);
+    expect((JSON.parse(r.out) as { selected: number[] }).selected.every((i) => i < 30)).toBe(true);
+    const rows = Papa.parse<string[]>(readFileSync(out, 'utf8'), { skipEmptyLines: true }).data;
+    expect(rows[0]).toEqual(['id', 'openness', 'conscientiousness', 'extraversion', 'agreeableness', 'neuroticism']);
+    expect(rows.slice(1).every((row) => /^p\d+$/.test(row[0]!))).toBe(true);
+
+    const none = tmp('none.jsonl', persona('a') + '\n');
+    const bad = await run(['--pool', none, '--reference', REF, '--size', '1']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/no persona has trait scores yet/);
+  });
+
   it('uses a weight column and matches headers case-insensitively', async () => {
     const ref = tmp('w.csv', 'Openness,Conscientiousness,Extraversion,Agreeableness,Neuroticism,Weight\n' + Array.from({ length: 40 }, (_, i) => `${1 + (i % 5)},${2 + (i % 3)},3,${1 + (i % 4)},2,${i % 2 ? 3 : 1}`).join('\n') + '\n');
     const r = await run(['--pool', POOL, '--reference', ref, '--size', '10', '--json', '--method', 'is']);

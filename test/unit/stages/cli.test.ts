@@ -87,14 +87,14 @@ describe('npm run pipeline --engine test on the demo corpus', () => {
     expect(m.stages.mine.thisInvocation.items).toBe(36);
     expect(m.invocations).toHaveLength(2);
     for (const l of lines) {
-      expect(l.quality).not.toBeNull();
+      expect(l.quality).toBeDefined();
       if (l.quality!.kept) {
         expect(l.status).toBe('profiled');
         expect(Object.keys(l.answers!)).toHaveLength(50);
         expect(Object.keys(l.traits!).sort()).toEqual(['agreeableness', 'conscientiousness', 'extraversion', 'neuroticism', 'openness']);
       } else {
         expect(l.quality!.reasons.length).toBeGreaterThan(0);
-        expect(l.answers).toBeNull();
+        expect(l.answers).toBeUndefined();
       }
     }
     expect(m.personas.profiled).toBe(lines.filter((l) => l.quality!.kept).length);
