@@ -22,6 +22,10 @@ import type { Plugin } from 'vite';
  * - img-src data: blob:: SVG plots and downloads built in the page.
  * - style-src 'self': Lit uses constructable stylesheets (adoptedStyleSheets), which CSP does
  *   not restrict, so no 'unsafe-inline' is needed.
+ * - object-src 'none', base-uri 'none', form-action 'none': no plugins, no <base> hijack, no forms
+ *   posting anywhere. frame-ancestors 'none' only in the header (ignored in <meta>).
+ * - require-trusted-types-for 'script': DOM XSS sinks (innerHTML, script URLs) take only values
+ *   made by an allowed policy: Lit's `lit-html` and our `default` (src/pwa.ts).
  */
 export const MODEL_HOSTS = [
   'https://huggingface.co',
@@ -39,7 +43,11 @@ export interface CspOptions {
    * (build with PA_CSP_CONNECT="https://llm.example.edu"). Empty by default.
    */
   extraConnect?: readonly string[];
-  /** Add `require-trusted-types-for 'script'` (see SECURITY.md for what was tested). */
+  /**
+   * Add `require-trusted-types-for 'script'; trusted-types lit-html default` (on unless built with
+   * PA_TRUSTED_TYPES=0). Lit brings its own `lit-html` policy; src/pwa.ts installs the `default`
+   * policy that admits only this app's own script URLs (workers, service worker). SECURITY.md.
+   */
   trustedTypes?: boolean;
 }
 
@@ -93,7 +101,7 @@ export function securityHeaders(options: CspOptions = {}): Record<string, string
 
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): CspOptions {
   const extra = (env['PA_CSP_CONNECT'] ?? '').split(/\s+/).filter((s) => s.length > 0);
-  return { extraConnect: extra, trustedTypes: env['PA_TRUSTED_TYPES'] === '1' };
+  return { extraConnect: extra, trustedTypes: env['PA_TRUSTED_TYPES'] !== '0' };
 }
 
 /** Injects the <meta> policy into every HTML entry of a production build. */

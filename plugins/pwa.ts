@@ -57,8 +57,9 @@ export function pwaPlugin(): PluginOption {
       clientsClaim: true,
       skipWaiting: true,
       runtimeCaching: [],
-      // The Workbox runtime is emitted as a file of this origin (no CDN, no inline code).
-      inlineWorkboxRuntime: false,
+      // The Workbox runtime is bundled into sw.js: no importScripts(), which Trusted Types would
+      // require a policy for inside the service worker, and no CDN.
+      inlineWorkboxRuntime: true,
       sourcemap: false,
     },
   });

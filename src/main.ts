@@ -3,8 +3,8 @@
  * the storage layer and the import worker lazily.
  */
 import { css } from 'lit';
-import './app/app-shell';
 import './pwa';
+import './app/app-shell';
 
 // Document-level reset as an adopted stylesheet: no inline <style> for the CSP to allow.
 const page = css`

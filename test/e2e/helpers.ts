@@ -168,6 +168,11 @@ export function offOrigin(urls: readonly string[], baseUrl: string): string[] {
   });
 }
 
+/** Console errors that report a CSP or Trusted Types refusal (the app must cause none itself). */
+export function policyErrors(s: Session, except: RegExp = /^$/): string[] {
+  return s.consoleErrors.filter((m) => /Content Security Policy|Trusted ?(Script|HTML|Types)/i.test(m) && !except.test(m));
+}
+
 /** Opens the app and waits for the shell to render its stage list. */
 export async function openApp(page: Page, baseUrl: string, hash = '#/corpus'): Promise<void> {
   await page.goto(`${baseUrl}/${hash}`);

@@ -5,7 +5,7 @@
  * from post text.
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { openApp, openSession, type Session } from './helpers';
+import { openApp, openSession, policyErrors, type Session } from './helpers';
 
 const baseUrl = inject('baseUrl');
 
@@ -78,6 +78,7 @@ describe('hostile corpus content', () => {
 
     await page.waitForTimeout(300);
     expect(s.dialogs).toEqual([]);
+    expect(policyErrors(s)).toEqual([]);
     expect(await page.evaluate(() => document.querySelectorAll('script:not([src])').length)).toBe(0);
   });
 });

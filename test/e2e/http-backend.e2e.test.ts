@@ -5,7 +5,7 @@
  * simulated by routing the app's own 127.0.0.1 origin; nothing outside 127.0.0.1 is contacted.
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { importDemoCorpus, openApp, openSession, type Session } from './helpers';
+import { importDemoCorpus, openApp, openSession, policyErrors, type Session } from './helpers';
 
 const baseUrl = inject('baseUrl');
 
@@ -125,5 +125,8 @@ describe('<llm-backend-picker> in the Personas stage', () => {
     await check.click();
     await picker.getByText(`Connected to ${new URL(baseUrl).host}: local-model`).waitFor({ timeout: 30_000 });
     expect(s.requests.filter((r) => r.url.includes('192.0.2.10'))).toEqual([]);
+    // The only policy refusal is the opted-in remote request (the picker, the llm worker and
+    // web-llm's model list ran under the CSP and Trusted Types without any).
+    expect(policyErrors(s, /192\.0\.2\.10/)).toEqual([]);
   });
 });

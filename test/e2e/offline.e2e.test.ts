@@ -4,7 +4,7 @@
  * imports and the Align stage runs on the demo personas vs the built-in reference.
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { importDemoCorpus, offOrigin, openApp, openSession, runAlignment, type Session } from './helpers';
+import { importDemoCorpus, offOrigin, policyErrors, openApp, openSession, runAlignment, type Session } from './helpers';
 
 const baseUrl = inject('baseUrl');
 
@@ -73,5 +73,6 @@ describe('offline after the first visit', () => {
     expect(fromNetwork.map((r) => r.url)).toEqual([]);
     expect(seen.filter((r) => r.fromSw).length).toBeGreaterThan(5);
     expect(offOrigin(s.requests.map((r) => r.url), baseUrl)).toEqual([]);
+    expect(policyErrors(s)).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@
  * eval and a fetch to another host are refused by the browser before any network activity.
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { demoPostSnippets, fromWebContent, type NetLogRequest, importDemoCorpus, offOrigin, openApp, openSession, runAlignment, type Session } from './helpers';
+import { demoPostSnippets, fromWebContent, policyErrors, type NetLogRequest, importDemoCorpus, offOrigin, openApp, openSession, runAlignment, type Session } from './helpers';
 
 const baseUrl = inject('baseUrl');
 const distDir = inject('distDir');
@@ -48,6 +48,8 @@ describe('privacy: nothing leaves the device', () => {
     const bodies = s.requests.map((r) => r.body).filter((b) => b.length > 0);
     const leaked = snippets.filter((t) => bodies.some((b) => b.includes(t)));
     expect(leaked).toEqual([]);
+    // The app itself ran into no CSP or Trusted Types refusal (workers, WebGPU, Lit, export).
+    expect(policyErrors(s)).toEqual([]);
     // Nothing was sent anywhere with a body at all, and only GETs were made.
     expect(s.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.url}`)).toEqual([]);
   });
@@ -68,11 +70,34 @@ describe('privacy: nothing leaves the device', () => {
       } catch (e) {
         scriptError = String(e);
       }
-      // 2. An inline event handler does not run.
+      // 2. An inline event handler does not run (Trusted Types refuses the string first; the CSP's
+      //    script-src without 'unsafe-inline' would refuse to run it).
+      let handlerError = '';
       const img = document.createElement('img');
-      img.setAttribute('onerror', 'window.__handlerRan = 1');
+      try {
+        img.setAttribute('onerror', 'window.__handlerRan = 1');
+      } catch (e) {
+        handlerError = e instanceof Error ? e.name : String(e);
+      }
       img.src = 'data:image/png;base64,AAAA';
       document.body.append(img);
+      // 3. Trusted Types: a string is refused by HTML sinks, and a worker from another origin or a
+      //    blob: URL is refused by the default policy (src/pwa.ts).
+      const tt: string[] = [];
+      try {
+        document.createElement('div').innerHTML = '<b>x</b>';
+        tt.push('innerHTML accepted');
+      } catch (e) {
+        tt.push(`innerHTML ${(e as Error).name}`);
+      }
+      for (const src of ['https://evil.example/w.js', URL.createObjectURL(new Blob(['1'], { type: 'text/javascript' }))]) {
+        try {
+          new Worker(src, { type: 'module' }).terminate();
+          tt.push('worker accepted');
+        } catch (e) {
+          tt.push(`worker ${(e as Error).name}`);
+        }
+      }
       // 4. A fetch to another host fails without leaving the page.
       let fetchError = '';
       try {
@@ -85,14 +110,17 @@ describe('privacy: nothing leaves the device', () => {
       beacon.src = 'https://tracker.example.net/p.gif';
       document.body.append(beacon);
       await new Promise((r) => setTimeout(r, 500));
-      return { inlineRan: w['__inlineRan'], handlerRan: w['__handlerRan'], scriptError, fetchError, violations };
+      return { inlineRan: w['__inlineRan'], handlerRan: w['__handlerRan'], scriptError, handlerError, fetchError, tt, violations };
     });
     expect(result.inlineRan).toBeUndefined();
     expect(result.handlerRan).toBeUndefined();
+    expect(result.scriptError).toMatch(/TypeError.*TrustedScript/);
+    expect(result.handlerError).toBe('TypeError');
     expect(result.fetchError).toBe('TypeError');
+    expect(result.tt).toEqual(['innerHTML TypeError', 'worker TypeError', 'worker TypeError']);
     expect(result.violations).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^script-src-(elem|attr) /),
+        expect.stringMatching(/^require-trusted-types-for trusted-types-sink/),
         'connect-src https://example.org/collect',
         'img-src https://tracker.example.net/p.gif',
       ]),
@@ -112,6 +140,7 @@ describe('privacy: nothing leaves the device', () => {
     expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain('unsafe-inline');
+    expect(csp).toContain("require-trusted-types-for 'script'; trusted-types lit-html default");
     // No 'unsafe-eval': eval()/new Function() are refused in the page and workers. (Not probed
     // from page.evaluate: code run through DevTools is exempt from the page's CSP.)
     expect(csp).not.toContain("'unsafe-eval'");
