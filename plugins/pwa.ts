@@ -22,7 +22,6 @@ export function pwaPlugin(): PluginOption {
     injectRegister: false,
     // Dev server: no service worker (it would cache HMR modules).
     devOptions: { enabled: false },
-    includeAssets: ['favicon.svg', 'icons/*.png'],
     manifest: {
       name: 'Persona Align',
       short_name: 'Persona Align',
@@ -42,7 +41,7 @@ export function pwaPlugin(): PluginOption {
     },
     workbox: {
       globPatterns: [
-        '**/*.{html,js,mjs,css,wasm,svg,png,webmanifest}',
+        '**/*.{html,js,mjs,css,wasm,svg,png}', // (the manifest is added by the plugin itself)
         'demo-corpus/**/*.{json,xml}',
         'demo-personas/**/*.{json,jsonl}',
         'reference/**/*.json',
