@@ -5,7 +5,7 @@
  * simulated by routing the app's own 127.0.0.1 origin; nothing outside 127.0.0.1 is contacted.
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { importDemoCorpus, openApp, openSession, policyErrors, type Session } from './helpers';
+import { importDemoCorpus, offOrigin, openApp, openSession, policyErrors, type Session } from './helpers';
 
 const baseUrl = inject('baseUrl');
 
@@ -128,5 +128,8 @@ describe('<llm-backend-picker> in the Personas stage', () => {
     // The only policy refusal is the opted-in remote request (the picker, the llm worker and
     // web-llm's model list ran under the CSP and Trusted Types without any).
     expect(policyErrors(s, /192\.0\.2\.10/)).toEqual([]);
+    // The whole session (Personas stage, model manager in the llm worker) stayed on the app's origin.
+    expect(offOrigin(s.requests.map((r) => r.url), baseUrl)).toEqual([]);
+    expect(s.blocked).toEqual([]);
   });
 });
