@@ -3,8 +3,8 @@
  *
  * - `cpuKernelFactory()`: single-threaded, in the calling thread (the reference and the fallback).
  * - `pooledKernelFactory(pool)`: splits rows over a `RowLsePool` (worker_threads in Node:
- *   src/node/lse-pool.ts; Web Workers in the browser implement the same interface). The core stays
- *   free of Node and DOM imports: it only knows the interface.
+ *   src/node/lse-pool.ts; Web Workers in the browser: src/gpu/cpu-pool.ts). The core stays free of
+ *   Node and DOM imports: it only knows the interface.
  */
 import { lseRows } from '../lse';
 import type { PairKernel, PairKernelFactory } from './kernel';

@@ -6,9 +6,9 @@
  * alpha and the output live in shared memory and nothing is copied per worker; otherwise the
  * arrays are copied (structured clone) and each worker sends back its rows (transferred).
  *
- * Browser wiring (a worker file outside core):  `const h = serveLsePool((m, t) => self.postMessage(m, t));
- * self.onmessage = (e) => h(e.data);`  and on the page
- * `new MessageLsePool(workers.map((w) => ({ post: (m, t) => w.postMessage(m, t), listen: (cb) => w.addEventListener('message', (e) => cb(e.data)), terminate: () => w.terminate() })))`.
+ * Wiring: worker_threads in src/node/lse-pool.ts + src/node/lse-worker.ts; Web Workers in
+ * src/gpu/cpu-pool.ts + workers/lse-pool.worker.ts (there the calling thread takes a share too,
+ * through inThreadLseEndpoint).
  */
 import { lseRows } from '../lse';
 import { rowRanges, type RowLsePool } from './cpu-kernel';

@@ -233,6 +233,13 @@ export async function sinkhorn(
   let error = Infinity;
   let converged = false;
   let epsReached = schedule[0]!;
+  /** Records a marginal check; true when it is below the step's tolerance. */
+  const checked = (err: number, e: number, stepTol: number): boolean => {
+    error = err;
+    if (!Number.isFinite(error)) throw sinkhornDiverged(e, iterations);
+    history.push({ iteration: iterations, epsilon: e, error });
+    return error < stepTol;
+  };
 
   const kernel = await kernels.create(a.points, b.points, a.d);
   try {
@@ -251,27 +258,17 @@ export async function sinkhorn(
           f.fill(0);
         } else {
           const r = await kernel.rowLse(potentialToAlpha(g, lb, e, alphaCols), 1 / e);
-          if (mode === 'balanced' && check) {
-            error = marginalL1Error(f, r, la, a.weights, e);
-            if (!Number.isFinite(error)) throw sinkhornDiverged(e, iterations);
-            history.push({ iteration: iterations, epsilon: e, error });
-            if (error < stepTol) {
-              converged = true;
-              break;
-            }
+          if (mode === 'balanced' && check && checked(marginalL1Error(f, r, la, a.weights, e), e, stepTol)) {
+            converged = true;
+            break;
           }
           potentialFromLse(r, lambda * e, f);
         }
         // g half-step.
         const c = await kernel.colLse(potentialToAlpha(f, la, e, alphaRows), 1 / e);
-        if (mode !== 'balanced' && check) {
-          error = marginalL1Error(g, c, lb, b.weights, e);
-          if (!Number.isFinite(error)) throw sinkhornDiverged(e, iterations);
-          history.push({ iteration: iterations, epsilon: e, error });
-          if (error < stepTol) {
-            converged = true;
-            break;
-          }
+        if (mode !== 'balanced' && check && checked(marginalL1Error(g, c, lb, b.weights, e), e, stepTol)) {
+          converged = true;
+          break;
         }
         potentialFromLse(c, e, g);
       }

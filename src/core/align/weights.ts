@@ -86,21 +86,9 @@ export async function importanceWeights(
   const s = 1 / (2 * h * h);
 
   throwIfAborted(signal);
-  const kq = await kernels.create(pool.points, pool.points, pool.d);
-  let logQ: Float64Array;
-  try {
-    logQ = await kq.rowLse(logOf(pool.weights), s);
-  } finally {
-    kq.dispose();
-  }
+  const logQ = await rowLseOnce(kernels, pool.points, pool.points, pool.d, logOf(pool.weights), s);
   throwIfAborted(signal);
-  const kp = await kernels.create(pool.points, reference.points, pool.d);
-  let logP: Float64Array;
-  try {
-    logP = await kp.rowLse(logOf(reference.weights), s);
-  } finally {
-    kp.dispose();
-  }
+  const logP = await rowLseOnce(kernels, pool.points, reference.points, pool.d, logOf(reference.weights), s);
   assertFinite(logQ, 'KDE log q over the pool');
   // log p = −Inf is legitimate only when the reference has no mass near a pool point at all (far tails).
   assertFinite(logP, 'KDE log p over the reference', true);
@@ -192,4 +180,14 @@ function normalised(w: Float64Array): Float64Array {
   const out = new Float64Array(w.length);
   for (let i = 0; i < w.length; i++) out[i] = w[i]! / s;
   return out;
+}
+
+/** One row log-sum-exp on a kernel bound for this call only. */
+async function rowLseOnce(kernels: PairKernelFactory, x: Float32Array, y: Float32Array, d: number, alpha: Float64Array, s: number): Promise<Float64Array> {
+  const k = await kernels.create(x, y, d);
+  try {
+    return await k.rowLse(alpha, s);
+  } finally {
+    k.dispose();
+  }
 }
