@@ -6,6 +6,8 @@
 // Each thread adds a strided slice, then a tree reduction in workgroup memory. NaN and ±∞ propagate
 // (the host checks the scalar it reads back). Float64 reference: a plain loop (sumF64 in
 // src/core/align/marginal.ts).
+// The tree reduction is the same as the end of marginal.wgsl: WGSL has no imports, and sharing it
+// would mean concatenating shader sources, so each file keeps its own nine lines.
 //
 // Bindings (group 0):
 //   0 uniform              P      : Params
