@@ -12,7 +12,7 @@ import { syntheticBigFive } from '../../../src/core/align/synthetic';
 import { lseRows } from '../../../src/core/lse';
 import { Rng } from '../../../src/core/rng';
 import { createAlignApi, type CloudData } from '../../../src/gpu/align-api';
-import { BrowserCpuKernels, BrowserLsePool, browserCores, browserCpuKernelFactory, poolWorkers } from '../../../src/gpu/cpu-pool';
+import { BrowserCpuKernels, BrowserLsePool, browserCores, browserCpuKernelFactory, installWorkerScriptPolicy, poolWorkers } from '../../../src/gpu/cpu-pool';
 import { AlignService } from '../../../src/services/align-service';
 import { CPU_ALIGN_CASE, gaussianCloud } from './cases';
 
@@ -105,6 +105,29 @@ describe('BrowserLsePool', () => {
     expect(k2.backend).toBe('cpu');
     expect(Array.from(await k2.colLse(alphaRows, 1))).toEqual(Array.from(lseRows(y, x, d, alphaRows, 1)));
     await kernels.dispose();
+  });
+
+  test('Workers cannot be started (e.g. a Trusted Types policy refuses the URL): single-threaded, same numbers', async () => {
+    let tries = 0;
+    const refused = (): Worker => {
+      tries++;
+      throw new TypeError('Refused to load a script (Trusted Types).');
+    };
+    const kernels = new BrowserCpuKernels({ workers: 2, createWorker: refused });
+    const k = await kernels.create(x, y, d);
+    expect(k.backend).toBe('cpu');
+    expect(kernels.threads).toBe(1);
+    expect(Array.from(await k.rowLse(alphaCols, 1))).toEqual(Array.from(lseRows(x, y, d, alphaCols, 1)));
+    await kernels.create(x, y, d);
+    expect(tries).toBe(1); // not retried on every problem
+    await kernels.dispose();
+  });
+
+  test('installWorkerScriptPolicy leaves a window alone (the page has its own, src/pwa.ts)', () => {
+    const tt = (globalThis as { trustedTypes?: { defaultPolicy: unknown } }).trustedTypes;
+    const before = tt?.defaultPolicy ?? null;
+    installWorkerScriptPolicy();
+    expect(tt?.defaultPolicy ?? null).toBe(before);
   });
 
   test('browserCpuKernelFactory: the pool when this context reports more than one core, else single-threaded', async () => {
