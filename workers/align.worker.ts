@@ -6,11 +6,11 @@
 import { expose, releaseProxy, type ProxyMethods } from 'comlink';
 import type { ProgressCallback } from '../src/contracts/progress';
 import { createAlignApi, type AlignApi } from '../src/gpu/align-api';
-import { installWorkerScriptPolicy } from '../src/gpu/cpu-pool';
+import { installAppScriptPolicy } from '../src/services/trusted-types';
 
 // This worker starts the CPU pool's workers (src/gpu/cpu-pool.ts): under the app's Trusted Types
 // CSP it needs its own default policy for their URLs.
-installWorkerScriptPolicy();
+installAppScriptPolicy();
 
 const api = createAlignApi();
 

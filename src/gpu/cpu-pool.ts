@@ -37,34 +37,6 @@ export function poolWorkers(cores = browserCores()): number {
   return Math.max(1, Math.floor(cores) - 1);
 }
 
-interface TrustedTypesLike {
-  defaultPolicy: unknown;
-  createPolicy(name: string, rules: { createScriptURL?: (input: string) => string }): unknown;
-}
-
-/**
- * Trusted Types inside a worker. The built app's CSP (plugins/csp.ts: `require-trusted-types-for
- * 'script'`) reaches its workers through the response header, so `new Worker(url)` in the align
- * worker needs a TrustedScriptURL too, and the page's default policy (src/pwa.ts) does not exist
- * there. This installs the same rule in the calling worker: a file of this app (same origin, under
- * the base path) passes, anything else is refused. No-op in a window (the page has its own), where
- * Trusted Types are missing, or when a default policy exists.
- */
-export function installWorkerScriptPolicy(base: string = import.meta.env.BASE_URL): void {
-  const g = globalThis as unknown as { trustedTypes?: TrustedTypesLike; window?: unknown; location?: { href: string; origin: string } };
-  const tt = g.trustedTypes;
-  if (!tt || tt.defaultPolicy || g.window !== undefined || !g.location) return;
-  const { href, origin } = g.location;
-  const basePath = new URL(base, origin).pathname;
-  tt.createPolicy('default', {
-    createScriptURL(input: string): string {
-      const url = new URL(input, href);
-      if (url.origin === origin && url.pathname.startsWith(basePath)) return input;
-      throw new TypeError(`Refused to load a script from ${input}: only this app's own files may run (Trusted Types).`);
-    },
-  });
-}
-
 function startWorker(): Worker {
   return new Worker(new URL('../../workers/lse-pool.worker.ts', import.meta.url), { type: 'module', name: 'lse-pool' });
 }

@@ -12,7 +12,7 @@ import { syntheticBigFive } from '../../../src/core/align/synthetic';
 import { lseRows } from '../../../src/core/lse';
 import { Rng } from '../../../src/core/rng';
 import { createAlignApi, type CloudData } from '../../../src/gpu/align-api';
-import { BrowserCpuKernels, BrowserLsePool, browserCores, browserCpuKernelFactory, installWorkerScriptPolicy, poolWorkers } from '../../../src/gpu/cpu-pool';
+import { BrowserCpuKernels, BrowserLsePool, browserCores, browserCpuKernelFactory, poolWorkers } from '../../../src/gpu/cpu-pool';
 import { AlignService } from '../../../src/services/align-service';
 import { CPU_ALIGN_CASE, gaussianCloud } from './cases';
 
@@ -123,12 +123,6 @@ describe('BrowserLsePool', () => {
     await kernels.dispose();
   });
 
-  test('installWorkerScriptPolicy leaves a window alone (the page has its own, src/pwa.ts)', () => {
-    const tt = (globalThis as { trustedTypes?: { defaultPolicy: unknown } }).trustedTypes;
-    const before = tt?.defaultPolicy ?? null;
-    installWorkerScriptPolicy();
-    expect(tt?.defaultPolicy ?? null).toBe(before);
-  });
 
   test('browserCpuKernelFactory: the pool when this context reports more than one core, else single-threaded', async () => {
     const f = browserCpuKernelFactory();
