@@ -21,6 +21,7 @@ import type { PairKernelFactory } from '../core/align/kernel';
 import { ALIGN_METHODS, DEFAULT_METHOD, align, isAlignMethod, type AlignMethodName, type AlignOptions } from '../core/align/methods';
 import { diagnose, randomSubset, samplingFloor, type Diagnostics } from '../core/align/diagnostics';
 import { applyStandardizer, standardizerOf } from '../core/align/stats';
+import { UsageError, unknownFlag, walkArgs } from './args';
 
 const USAGE = `usage: npm run align -- --pool pool.csv --reference ref.csv --size K [--method ${Object.keys(ALIGN_METHODS).join('|')}]
   [--seed N] [--out aligned.csv] [--json] [--epsilon E] [--tol T] [--max-iter N] [--no-eps-scaling]
@@ -46,8 +47,6 @@ export interface AlignCliArgs {
   standardize: boolean;
 }
 
-class UsageError extends Error {}
-
 export function parseAlignArgs(argv: string[]): AlignCliArgs {
   const a: Partial<AlignCliArgs> & { json: boolean; epsScaling: boolean; standardize: boolean } = { json: false, epsScaling: true, standardize: true };
   const num = (flag: string, v: string, integer = false): number => {
@@ -55,16 +54,7 @@ export function parseAlignArgs(argv: string[]): AlignCliArgs {
     if (v.trim() === '' || !Number.isFinite(x) || (integer && !Number.isInteger(x))) throw new UsageError(`${flag} needs ${integer ? 'an integer' : 'a number'}, got "${v}"`);
     return x;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  for (const { arg, flag, value } of walkArgs(argv)) {
     switch (flag) {
       case '--pool': a.pool = value(); break;
       case '--reference': a.reference = value(); break;
@@ -94,7 +84,7 @@ export function parseAlignArgs(argv: string[]): AlignCliArgs {
       case '--standardize': a.standardize = true; break;
       case '--no-standardize': a.standardize = false; break;
       case '--help': case '-h': throw new UsageError(USAGE);
-      default: throw new UsageError(`unknown argument ${arg}\n${USAGE}`);
+      default: throw unknownFlag(arg, 'argument', USAGE);
     }
   }
   if (!a.pool || !a.reference || a.size === undefined) throw new UsageError(`--pool, --reference and --size are required\n${USAGE}`);
@@ -241,7 +231,7 @@ export async function runAlignCli(argv: string[], io: AlignCliIo): Promise<numbe
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(e.message);
-      return 2;
+      return e.exitCode;
     }
     throw e;
   }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { ColumnMapping, CorpusFormat, CorpusReadOptions, CorpusSource, CorpusSummary } from '../contracts/corpus';
 import { CORPUS_EXTENSIONS, isHiddenPath, nullSink, readCorpus } from '../core/corpus';
 import { isAppError } from '../core/errors';
+import { UsageError, unknownFlag, walkArgs } from './args';
 
 const FORMATS: CorpusFormat[] = ['blog-xml', 'blog-csv', 'csv', 'tsv', 'jsonl'];
 const USAGE = 'usage: npm run corpus -- PATH... [--json] [--format blog-xml|blog-csv|csv|tsv|jsonl] [--author-col C --text-col C [--date-col C] [--meta-col C,C]]';
@@ -22,18 +23,9 @@ interface Args {
   meta: string[];
 }
 
-class UsageError extends Error {}
-
 function parseArgs(argv: string[]): Args {
   const a: Args = { paths: [], json: false, meta: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  for (const { arg, flag, value } of walkArgs(argv)) {
     switch (flag) {
       case '--json': a.json = true; break;
       case '--format': {
@@ -48,7 +40,7 @@ function parseArgs(argv: string[]): Args {
       case '--meta-col': a.meta.push(...value().split(',').map((s) => s.trim()).filter(Boolean)); break;
       case '--help': case '-h': throw new UsageError(USAGE);
       default:
-        if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
+        if (arg.startsWith('--')) throw unknownFlag(arg, 'option');
         a.paths.push(arg);
     }
   }
@@ -105,7 +97,7 @@ async function main(): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`corpus: ${e.message}`);
-      return 2;
+      return e.exitCode;
     }
     throw e;
   }

@@ -33,6 +33,7 @@ import { createTestEngine, TEST_ENGINE_ID } from '../llm/test-engine';
 import { abortJob, processJobLock } from '../pipeline/job-runner';
 import { lockDir, openFileStore } from '../pipeline/stages/file-store';
 import { describeOptions, pipelineOptions, runPersonaPipeline, type PipelineResult } from '../pipeline/stages/persona-pipeline';
+import { UsageError, unknownFlag, walkArgs } from './args';
 
 const FORMATS: CorpusFormat[] = ['blog-xml', 'blog-csv', 'csv', 'tsv', 'jsonl'];
 export const PIPELINE_MANIFEST_FORMAT = 'persona-align/persona-run@1';
@@ -40,8 +41,6 @@ const USAGE =
   'usage: npm run pipeline -- --corpus PATH [--corpus PATH...] (--endpoint URL --model NAME | --engine test) ' +
   '[--stages mine,quality,profile] [--limit N] [--out DIR] [--seed S] [--threshold T] [--allow-remote] ' +
   '[--format F] [--author-col C --text-col C [--date-col C] [--meta-col C,C]]';
-
-class UsageError extends Error {}
 
 export interface PipelineArgs {
   corpus: string[];
@@ -64,16 +63,7 @@ export function parseArgs(argv: readonly string[]): PipelineArgs {
   let text: string | undefined;
   let date: string | undefined;
   const meta: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  for (const { arg, flag, value } of walkArgs(argv)) {
     const int = (min: number): number => {
       const v = value();
       const n = Number(v);
@@ -118,7 +108,7 @@ export function parseArgs(argv: readonly string[]): PipelineArgs {
       case '--date-col': date = value(); break;
       case '--meta-col': meta.push(...value().split(',').map((s) => s.trim()).filter(Boolean)); break;
       case '--help': case '-h': throw new UsageError(USAGE);
-      default: throw new UsageError(`unknown option ${arg}\n${USAGE}`);
+      default: throw unknownFlag(arg, 'option', USAGE);
     }
   }
   if (a.corpus.length === 0) throw new UsageError(`give --corpus PATH\n${USAGE}`);
@@ -230,7 +220,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`pipeline: ${e.message}`);
-      return 2;
+      return e.exitCode;
     }
     throw e;
   }

@@ -18,6 +18,7 @@ import { builtinEntry, sampleBuiltin, validateBuiltinReference } from '../core/r
 import { countryOf, FfmImporter, type FfmImportResult } from '../core/reference/ffm-import';
 import { REGION_PRESETS, parseCountryList, regionById } from '../core/reference/regions';
 import { TRAITS } from '../core/traits';
+import { UsageError, unknownFlag, walkArgs } from './args';
 
 const USAGE = `usage:
   npm run reference -- --ffm data-final.csv [--countries JP,KR,CN | --region ID] [--ipc-one | --no-ipc-one]
@@ -25,7 +26,7 @@ const USAGE = `usage:
   npm run reference -- --builtin ID --n N [--seed S] [--out ref.csv] [--json]
 regions: ${REGION_PRESETS.map((r) => r.id).join(', ')}`;
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export interface CliArgs {
   ffm?: string;
@@ -45,16 +46,7 @@ export interface CliArgs {
 
 export function parseArgs(argv: string[]): CliArgs {
   const a: CliArgs = { ipcOne: true, missing: { kind: 'drop' }, json: false, seed: 1, quiet: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
+  for (const { arg, flag, value } of walkArgs(argv)) {
     const num = (what: string): number => {
       const v = Number(value());
       if (!Number.isFinite(v)) throw new UsageError(`${what} must be a number`);
@@ -81,7 +73,7 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--n': a.n = num('--n'); break;
       case '--seed': a.seed = num('--seed'); break;
       case '--help': case '-h': throw new UsageError(USAGE);
-      default: throw new UsageError(`unknown argument ${arg}\n${USAGE}`);
+      default: throw unknownFlag(arg, 'argument', USAGE);
     }
   }
   if ((a.ffm === undefined) === (a.builtin === undefined)) throw new UsageError(`give exactly one of --ffm FILE or --builtin ID\n${USAGE}`);
@@ -105,7 +97,7 @@ export async function runReferenceCli(argv: string[], io: Io): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`${e.message}\n`);
-      return 2;
+      return e.exitCode;
     }
     if (isAppError(e)) {
       io.stderr(`error (${e.name}): ${e.message}\n`);
