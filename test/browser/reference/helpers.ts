@@ -1,37 +1,18 @@
 /** Shared by the reference browser tests: fresh databases, generated IPIP-FFM files, dumps. */
-import { unwrap } from 'idb';
 import { importFfm, type FfmImportOptions, type FfmImportResult } from '../../../src/core/reference/ffm-import';
 import { synthFfmLines, synthFfmText, type SynthFfmOptions } from '../../../src/core/reference/ffm-synth';
-import { openAppDb, STORE_NAMES, type AppDb } from '../../../src/storage/db';
+import { openAppDb, type AppDb } from '../../../src/storage/db';
+import { uniqueDbName } from '../db-helpers';
 
-let counter = 0;
+export { dump, req } from '../db-helpers';
+
 export function freshDbName(): string {
-  return `test-reference-${Date.now()}-${Math.random().toString(36).slice(2)}-${counter++}`;
+  return uniqueDbName('reference');
 }
 
 export async function freshDb(): Promise<{ db: AppDb; name: string }> {
   const name = freshDbName();
   return { db: await openAppDb(name), name };
-}
-
-/** Every key and value of every store, in key order: equal dumps mean equal databases. */
-export async function dump(db: AppDb): Promise<Record<string, [IDBValidKey, unknown][]>> {
-  const out: Record<string, [IDBValidKey, unknown][]> = {};
-  const raw = unwrap(db);
-  for (const name of STORE_NAMES) {
-    const tx = raw.transaction(name, 'readonly');
-    const store = tx.objectStore(name);
-    const [keys, values] = await Promise.all([req(store.getAllKeys()), req(store.getAll())]);
-    out[name] = keys.map((k, i) => [k, values[i]]);
-  }
-  return out;
-}
-
-export function req<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
 }
 
 /** A generated data-final.csv as a File (real layout, seeded). */

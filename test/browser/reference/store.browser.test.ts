@@ -5,41 +5,18 @@
  */
 import { strToU8, zipSync } from 'fflate';
 import { unwrap } from 'idb';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Progress } from '../../../src/contracts/progress';
 import type { ReferenceInfo } from '../../../src/contracts/reference-store';
 import { AppError } from '../../../src/core/errors';
 import { ReferenceService } from '../../../src/services/reference-service';
-import { DB_VERSION, openAppDb, STORE_NAMES, type AppDb } from '../../../src/storage/db';
+import { DB_VERSION, openAppDb, STORE_NAMES } from '../../../src/storage/db';
 import { createReferenceImportApi } from '../../../src/storage/reference-import';
 import { deleteReference, getReferenceData, getReferenceInfo, listReferences, loadReferenceCloud, ReferenceStore } from '../../../src/storage/reference-store';
+import { rejection, serviceFixture } from '../db-helpers';
 import { bigFfmFile, dump, expectedImport, ffmFile, freshDbName, req, sha256Hex } from './helpers';
 
-const services: ReferenceService[] = [];
-const dbs: AppDb[] = [];
-afterAll(() => {
-  for (const s of services) s.terminate();
-  for (const d of dbs) d.close();
-});
-
-async function setup(): Promise<{ service: ReferenceService; db: AppDb; dbName: string }> {
-  const dbName = freshDbName();
-  const service = new ReferenceService({ dbName });
-  services.push(service);
-  const db = await openAppDb(dbName);
-  dbs.push(db);
-  return { service, db, dbName };
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(Error);
-    return e as Error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
-}
+const { setup, dbs } = serviceFixture(freshDbName, (dbName) => new ReferenceService({ dbName }));
 
 const COUNTRIES = ['US', 'GB', 'JP', 'KR', 'CN', 'DE', 'NONE'];
 

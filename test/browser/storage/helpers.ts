@@ -1,38 +1,18 @@
 /** Shared by the storage browser tests: fresh databases, whole-database dumps, generated corpora. */
-import { unwrap } from 'idb';
 import type { AuthorSummary, CorpusInfo } from '../../../src/contracts/corpus-store';
-import { openAppDb, STORE_NAMES, type AppDb, type PostRow } from '../../../src/storage/db';
+import { openAppDb, type AppDb, type PostRow } from '../../../src/storage/db';
+import { uniqueDbName } from '../db-helpers';
 
-let counter = 0;
+export { dump } from '../db-helpers';
 
 /** A database name no other test (or earlier run) uses. */
 export function freshDbName(): string {
-  return `test-storage-${Date.now()}-${Math.random().toString(36).slice(2)}-${counter++}`;
+  return uniqueDbName('storage');
 }
 
 export async function freshDb(): Promise<{ db: AppDb; name: string }> {
   const name = freshDbName();
   return { db: await openAppDb(name), name };
-}
-
-/** Every key and value of every store, in key order: equal dumps mean equal databases. */
-export async function dump(db: AppDb): Promise<Record<string, [IDBValidKey, unknown][]>> {
-  const out: Record<string, [IDBValidKey, unknown][]> = {};
-  const raw = unwrap(db);
-  for (const name of STORE_NAMES) {
-    const tx = raw.transaction(name, 'readonly');
-    const store = tx.objectStore(name);
-    const [keys, values] = await Promise.all([req(store.getAllKeys()), req(store.getAll())]);
-    out[name] = keys.map((k, i) => [k, values[i]]);
-  }
-  return out;
-}
-
-function req<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
 }
 
 export function corpusInfo(id: string, over: Partial<CorpusInfo> = {}): CorpusInfo {

@@ -2,7 +2,7 @@
  * Imports through the real worker (via ImportService) into real IndexedDB, and the all-or-nothing
  * guarantee: cancel, a full disk and a killed worker leave the database exactly as before.
  */
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { CorpusInfo } from '../../../src/contracts/corpus-store';
 import type { Progress } from '../../../src/contracts/progress';
 import { AppError } from '../../../src/core/errors';
@@ -10,34 +10,10 @@ import { ImportService } from '../../../src/services/import-service';
 import { cleanupInterrupted, getPosts, listAuthors, listCorpora } from '../../../src/storage/corpus-store';
 import { openAppDb, type AppDb } from '../../../src/storage/db';
 import { createImportApi } from '../../../src/storage/import-job';
+import { rejection, serviceFixture } from '../db-helpers';
 import { blogCsvFile, blogXmlFiles, dump, freshDbName, generateAuthors, isoDate, type GenAuthor } from './helpers';
 
-const services: ImportService[] = [];
-const dbs: AppDb[] = [];
-afterAll(() => {
-  for (const s of services) s.terminate();
-  for (const d of dbs) d.close();
-});
-
-async function setup(): Promise<{ service: ImportService; db: AppDb; dbName: string }> {
-  const dbName = freshDbName();
-  const service = new ImportService({ dbName });
-  services.push(service);
-  const db = await openAppDb(dbName);
-  dbs.push(db);
-  return { service, db, dbName };
-}
-
-/** Rejection of `p` as an Error (fails the test when `p` resolves). */
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(Error);
-    return e as Error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
-}
+const { setup, dbs } = serviceFixture(freshDbName, (dbName) => new ImportService({ dbName }));
 
 async function expectMatchesGenerated(db: AppDb, info: CorpusInfo, gen: GenAuthor[], wordsPerPost: number): Promise<void> {
   const totalPosts = gen.reduce((s, a) => s + a.posts.length, 0);
