@@ -10,14 +10,15 @@
  *
  * Errors arrive as AppError by their stable name (ModelError, GpuError, AbortError, InputError).
  */
-import { proxy, wrap, type Remote } from 'comlink';
+import { proxy, type Remote } from 'comlink';
 import type { ChatRequest, ChatResponse, ChoiceRequest, ChoiceResponse, LlmModelInfo, LlmService } from '../contracts/llm';
 import type { ProgressCallback } from '../contracts/progress';
-import { AppError, isAppError } from '../core/errors';
+import { AppError } from '../core/errors';
 import type { ModelRecord } from '@mlc-ai/web-llm';
 import type { CachedModel } from '../llm/webllm/cache';
 import type { EngineStats, WebLlmApi, WebLlmConfig } from '../llm/webllm/engine';
 import type { FolderFile } from '../llm/webllm/folder';
+import { WorkerClient } from './worker-client';
 
 export interface WebLlmServiceOptions {
   createWorker?: () => Worker;
@@ -27,19 +28,20 @@ export interface WebLlmServiceOptions {
   abortGraceMs?: number;
 }
 
-interface Running {
-  worker: Worker;
-  api: Remote<WebLlmApi>;
-  ready: Promise<void>;
-  died: Promise<never>;
-  kill: (reason: AppError) => void;
-}
-
 export class WebLlmService implements LlmService {
-  private current: Running | undefined;
+  /** The worker; every new one is first configured with `options.config`. */
+  private readonly client: WorkerClient<WebLlmApi>;
   private loadInFlight: Promise<unknown> | undefined;
 
-  constructor(private readonly options: WebLlmServiceOptions = {}) {}
+  constructor(private readonly options: WebLlmServiceOptions = {}) {
+    this.client = new WorkerClient<WebLlmApi>({
+      create: () => options.createWorker?.() ?? new Worker(new URL('../../workers/llm.worker.ts', import.meta.url), { type: 'module', name: 'llm' }),
+      setup: (api) => api.configure(options.config ?? {}),
+      crashError: (detail) =>
+        new AppError('GpuError', `The model worker stopped unexpectedly${detail}. Load the model again; if it repeats, pick a smaller model.`),
+      failureError: (message) => new AppError('ModelError', `The model failed: ${message}.`),
+    });
+  }
 
   /** Loads (downloading when not cached) a model. Rejects with AbortError after abort() or when `signal` fires. */
   async load(modelId: string, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<LlmModelInfo> {
@@ -58,7 +60,7 @@ export class WebLlmService implements LlmService {
 
   async info(): Promise<LlmModelInfo | undefined> {
     // A stopped worker has no model: do not start one just to say so.
-    return this.current ? this.call((api) => api.info()) : undefined;
+    return this.client.current ? this.call((api) => api.info()) : undefined;
   }
 
   chat(req: ChatRequest): Promise<ChatResponse> {
@@ -75,7 +77,7 @@ export class WebLlmService implements LlmService {
 
   /** Decode/prefill tokens per second of the last generation. */
   async stats(): Promise<EngineStats | undefined> {
-    return this.current ? this.call((api) => api.stats()) : undefined;
+    return this.client.current ? this.call((api) => api.stats()) : undefined;
   }
 
   /** Every model this web-llm build can load (asks the worker, so the page never loads web-llm). */
@@ -95,7 +97,7 @@ export class WebLlmService implements LlmService {
   /** Checks and writes a picked model folder into web-llm's cache; AbortError (nothing kept) when `signal` fires. */
   async importFolder(files: FolderFile[], modelId: string, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<{ bytes: number }> {
     if (signal?.aborted) throw new AppError('AbortError', 'Import cancelled.');
-    const onAbort = (): void => void this.current?.api.cancelImport().catch(() => {});
+    const onAbort = (): void => void this.client.current?.api.cancelImport().catch(() => {});
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       return await this.call((api) => api.importFolder(files, modelId, proxy(onProgress ?? (() => {}))));
@@ -106,7 +108,7 @@ export class WebLlmService implements LlmService {
 
   /** Cancels the download or generation in flight; a download that does not stop in time loses its worker. */
   async abort(): Promise<void> {
-    const running = this.current;
+    const running = this.client.current;
     if (!running) return;
     const load = this.loadInFlight;
     await Promise.race([running.api.abort().catch(() => {}), delay(1000)]);
@@ -117,65 +119,26 @@ export class WebLlmService implements LlmService {
   }
 
   async unload(): Promise<void> {
-    if (this.current) await this.call((api) => api.unload());
+    if (this.client.current) await this.call((api) => api.unload());
   }
 
   /** Stops the worker now (frees GPU memory); the next call starts a new one. */
   terminate(): void {
-    this.current?.kill(new AppError('AbortError', 'The model was unloaded.'));
+    this.client.terminate(new AppError('AbortError', 'The model was unloaded.'));
   }
 
   private async call<T>(run: (api: Remote<WebLlmApi>) => Promise<T>): Promise<T> {
-    const w = this.worker();
+    const w = this.client.start();
     try {
-      await Promise.race([w.ready, w.died]);
-      return await Promise.race([run(w.api), w.died]);
+      return await this.client.call(run, w);
     } catch (e) {
-      const err = asAppError(e);
       // A lost GPU device leaves web-llm unusable: the next call gets a fresh worker.
-      if (err.name === 'GpuError') w.kill(err);
-      throw err;
+      if (e instanceof AppError && e.name === 'GpuError') w.kill(e);
+      throw e;
     }
-  }
-
-  private worker(): Running {
-    if (this.current) return this.current;
-    const worker =
-      this.options.createWorker?.() ?? new Worker(new URL('../../workers/llm.worker.ts', import.meta.url), { type: 'module', name: 'llm' });
-    let kill!: (reason: AppError) => void;
-    const died = new Promise<never>((_, reject) => {
-      kill = (reason) => {
-        if (this.current?.worker === worker) this.current = undefined;
-        worker.terminate();
-        reject(reason);
-      };
-    });
-    died.catch(() => {});
-    const onError = (ev: ErrorEvent | MessageEvent): void => {
-      const detail = ev instanceof ErrorEvent && ev.message ? ` (${ev.message})` : '';
-      kill(new AppError('GpuError', `The model worker stopped unexpectedly${detail}. Load the model again; if it repeats, pick a smaller model.`));
-    };
-    worker.addEventListener('error', onError);
-    worker.addEventListener('messageerror', onError);
-    const api = wrap<WebLlmApi>(worker);
-    const ready = api.configure(this.options.config ?? {});
-    ready.catch(() => {});
-    const running: Running = { worker, api, ready, died, kill };
-    this.current = running;
-    return running;
   }
 }
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-function asAppError(e: unknown): AppError {
-  if (e instanceof AppError) return e;
-  if (isAppError(e)) {
-    const out = new AppError(e.name as AppError['name'], e.message);
-    if (e.stack) out.stack = e.stack;
-    return out;
-  }
-  return new AppError('ModelError', `The model failed: ${e instanceof Error ? e.message : String(e)}.`);
 }

@@ -12,12 +12,13 @@
  * FormatError, StorageError), rebuilt here because comlink delivers a plain Error. Every failure
  * and every cancel leaves the store as it was.
  */
-import { proxy, wrap, type Remote } from 'comlink';
+import { proxy, type Remote } from 'comlink';
 import type { ProgressCallback } from '../contracts/progress';
 import type { BuiltinSampleRequest, CsvImportRequest, FfmImportRequest, ReferenceInfo } from '../contracts/reference-store';
 import { BUILTIN_REFERENCE_PATH, validateBuiltinReference, type BuiltinReference } from '../core/reference/builtin';
-import { AppError, isAppError } from '../core/errors';
+import { AppError } from '../core/errors';
 import type { ReferenceImportApi } from '../storage/reference-import';
+import { WorkerClient } from './worker-client';
 
 export interface ReferenceServiceOptions {
   /** Database the worker writes (default: the app's); tests use their own. */
@@ -38,18 +39,23 @@ export interface ReferenceImporterApi {
   cancel(): void;
 }
 
-interface Running {
-  worker: Worker;
-  api: Remote<ReferenceImportApi>;
-  died: Promise<never>;
-  kill: (reason: AppError) => void;
-}
-
 export class ReferenceService implements ReferenceImporterApi {
-  private current: Running | undefined;
+  /** The worker; its setup (`useDatabase`) is awaited by every call. */
+  private readonly client: WorkerClient<ReferenceImportApi>;
   private builtin: Promise<BuiltinReference> | undefined;
 
-  constructor(private readonly options: ReferenceServiceOptions = {}) {}
+  constructor(private readonly options: ReferenceServiceOptions = {}) {
+    const dbName = options.dbName;
+    this.client = new WorkerClient<ReferenceImportApi>({
+      create: () =>
+        options.createWorker?.() ??
+        new Worker(new URL('../../workers/reference.worker.ts', import.meta.url), { type: 'module', name: 'reference' }),
+      setup: dbName === undefined ? undefined : (api) => api.useDatabase(dbName),
+      crashError: (detail) =>
+        new AppError('StorageError', `The reference worker stopped unexpectedly${detail}. Nothing was stored; try again, and reload the page if it repeats.`),
+      failureError: (message) => new AppError('StorageError', `The reference import failed: ${message}. Try again; reload the page if it repeats.`),
+    });
+  }
 
   importFfm(req: FfmImportRequest, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<ReferenceInfo> {
     checkFile(req.file);
@@ -96,12 +102,12 @@ export class ReferenceService implements ReferenceImporterApi {
 
   /** Cooperative cancel of the running job (no-op when none runs); the store stays unchanged. */
   cancel(): void {
-    void this.current?.api.cancel().catch(() => {});
+    void this.client.current?.api.cancel().catch(() => {});
   }
 
   /** Stops the worker at once; a running job rejects with AbortError (its single write never happened). */
   terminate(): void {
-    this.current?.kill(new AppError('AbortError', 'Import stopped; nothing was stored.'));
+    this.client.terminate(new AppError('AbortError', 'Import stopped; nothing was stored.'));
   }
 
   private async call(
@@ -110,59 +116,19 @@ export class ReferenceService implements ReferenceImporterApi {
     onProgress?: ProgressCallback,
   ): Promise<ReferenceInfo> {
     if (signal?.aborted) throw new AppError('AbortError', 'Import cancelled; nothing was stored.');
-    const w = await this.worker();
+    const w = await this.client.started();
     const onAbort = (): void => this.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await Promise.race([run(w.api, proxy(onProgress ?? (() => {}))), w.died]);
-    } catch (e) {
-      throw asAppError(e);
+      return await this.client.call((api) => run(api, proxy(onProgress ?? (() => {}))), w);
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
-  }
-
-  private async worker(): Promise<Running> {
-    if (this.current) return this.current;
-    const worker =
-      this.options.createWorker?.() ?? new Worker(new URL('../../workers/reference.worker.ts', import.meta.url), { type: 'module', name: 'reference' });
-    let kill!: (reason: AppError) => void;
-    const died = new Promise<never>((_, reject) => {
-      kill = (reason) => {
-        if (this.current?.worker === worker) this.current = undefined;
-        worker.terminate();
-        reject(reason);
-      };
-    });
-    died.catch(() => {});
-    const onError = (ev: ErrorEvent | MessageEvent): void => {
-      const detail = ev instanceof ErrorEvent && ev.message ? ` (${ev.message})` : '';
-      kill(new AppError('StorageError', `The reference worker stopped unexpectedly${detail}. Nothing was stored; try again, and reload the page if it repeats.`));
-    };
-    worker.addEventListener('error', onError);
-    worker.addEventListener('messageerror', onError);
-    const api = wrap<ReferenceImportApi>(worker);
-    const running: Running = { worker, api, died, kill };
-    this.current = running;
-    if (this.options.dbName !== undefined) await Promise.race([api.useDatabase(this.options.dbName), died]);
-    return running;
   }
 }
 
 function checkFile(file: File): void {
   if (!(file instanceof Blob)) throw new AppError('InputError', 'Not a file from this page: choose the file or drop it onto the page.');
-}
-
-/** Rebuilds the worker's error as an AppError by its stable name (comlink keeps name and message). */
-function asAppError(e: unknown): AppError {
-  if (e instanceof AppError) return e;
-  if (isAppError(e)) {
-    const out = new AppError(e.name as AppError['name'], e.message);
-    if (e.stack) out.stack = e.stack;
-    return out;
-  }
-  const message = e instanceof Error ? e.message : String(e);
-  return new AppError('StorageError', `The reference import failed: ${message}. Try again; reload the page if it repeats.`);
 }
 
 /**
