@@ -1,17 +1,7 @@
 /// <reference types="@vitest/browser/providers/playwright" />
 import { defineConfig } from 'vitest/config';
-
-// Debian's Chromium with the flags that give a software WebGPU adapter and keep it off the network
-// (../shared/docs/BROWSER-TESTS.md).
-const chromiumArgs = [
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
+// Debian's Chromium with the flags that give a software WebGPU adapter and keep it off the network.
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/chromium';
 
 export default defineConfig({
   worker: { format: 'es' },
@@ -42,7 +32,7 @@ export default defineConfig({
             instances: [
               {
                 browser: 'chromium',
-                launch: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
+                launch: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] },
               },
             ],
           },

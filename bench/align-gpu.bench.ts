@@ -15,40 +15,17 @@
  * On this project's CI machine WebGPU is SwiftShader (a CPU rasteriser) on 2 shared cores: the
  * numbers prove the GPU path runs and agrees, not how fast a GPU is. The adapter is printed.
  */
-import { createServer as createNetServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright';
-import { createServer, type ViteDevServer } from 'vite';
+import type { ViteDevServer } from 'vite';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/chromium';
+import { flagValue as value, startDevServer } from './browser-harness';
 import type { LseTiming, SinkhornTiming } from './pages/gpu-bench';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM_ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
 
 const SIZES: Array<[number, number]> = [
   [1e3, 1e3],
   [1e4, 1e5],
   [1e5, 1e5],
 ];
-
-function value(args: string[], name: string): string | undefined {
-  const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (i === -1) return undefined;
-  const a = args[i]!;
-  return a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[i + 1];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createNetServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const fmt = (v: number): string => (v >= 1e9 ? `${(v / 1e9).toFixed(2)}G` : v >= 1e6 ? `${(v / 1e6).toFixed(1)}M` : v >= 1e3 ? `${(v / 1e3).toFixed(1)}k` : v.toFixed(0));
 const secs = (s: number): string => (s >= 3600 ? `${(s / 3600).toFixed(1)} h` : s >= 60 ? `${(s / 60).toFixed(1)} min` : `${s.toFixed(2)} s`);
@@ -60,10 +37,9 @@ export default async function run(args: string[]): Promise<void> {
   let server: ViteDevServer | undefined;
   let browser: Browser | undefined;
   try {
-    const port = await freePort();
-    server = await createServer({ root, logLevel: 'error', server: { host: '127.0.0.1', port, strictPort: true, hmr: false }, optimizeDeps: { noDiscovery: true, include: [] } });
-    await server.listen();
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    let port: number;
+    ({ server, port } = await startDevServer({ logLevel: 'error', optimizeDeps: { noDiscovery: true, include: [] } }));
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
     const page = await browser.newPage();
     page.on('pageerror', (e) => console.error('  page error:', e.message));
     await page.goto(`http://127.0.0.1:${port}/bench/pages/gpu.html`);

@@ -15,24 +15,14 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer as createNetServer } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession, type Page } from 'playwright';
-import { createServer, type ViteDevServer } from 'vite';
+import type { ViteDevServer } from 'vite';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/chromium';
+import { flagValue, root, startDevServer } from './browser-harness';
 import type { GenerateSummary, RunSummary } from './pages/import-bench';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-  '--enable-precise-memory-info',
-];
+const CHROMIUM_BENCH_ARGS = [...CHROMIUM_ARGS, '--enable-precise-memory-info'];
 const TARGET = { seconds: 120, heapBytes: 1024 ** 3, longTaskMs: 100 };
 
 interface Options {
@@ -48,12 +38,7 @@ interface Options {
 }
 
 function parseArgs(args: string[]): Options {
-  const value = (name: string): string | undefined => {
-    const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-    if (i === -1) return undefined;
-    const a = args[i]!;
-    return a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[i + 1];
-  };
+  const value = (name: string): string | undefined => flagValue(args, name);
   const scale = Number(value('scale') ?? '1');
   if (!(scale > 0 && scale <= 1)) throw new Error(`--scale must be in (0, 1], got ${value('scale')}`);
   const form = value('form') ?? 'both';
@@ -63,18 +48,6 @@ function parseArgs(args: string[]): Options {
   const heapCapMb = cap === undefined ? undefined : Number(cap);
   if (heapCapMb !== undefined && !(heapCapMb >= 64)) throw new Error(`--heap-cap takes megabytes (>= 64), got ${cap}`);
   return { scale, forms, seed: Number(value('seed') ?? '20250912'), heapCapMb };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createNetServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 interface ChromiumProcesses {
@@ -255,19 +228,17 @@ function printTable(rows: Row[], scale: number): void {
 
 export default async function importBench(args: string[]): Promise<void> {
   const opts = parseArgs(args);
-  const port = await freePort();
   let server: ViteDevServer | undefined;
   let context: BrowserContext | undefined;
   const profiles: string[] = [];
   try {
-    server = await createServer({
-      root,
+    let port: number;
+    ({ server, port } = await startDevServer({
       configFile: join(root, 'vite.config.ts'),
       logLevel: 'warn',
-      server: { host: '127.0.0.1', port, strictPort: true, hmr: false, watch: null },
+      server: { watch: null },
       optimizeDeps: { entries: ['bench/pages/import.html'], include: ['idb', 'comlink', 'fflate'] },
-    });
-    await server.listen();
+    }));
     const rows: Row[] = [];
     for (const form of opts.forms) {
       // A persistent profile in a fresh temporary folder per form: IndexedDB on disk as for users
@@ -276,8 +247,8 @@ export default async function importBench(args: string[]): Promise<void> {
       const profile = mkdtempSync(join(tmpdir(), 'bench-import-'));
       profiles.push(profile);
       context = await chromium.launchPersistentContext(profile, {
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        args: opts.heapCapMb === undefined ? CHROMIUM_ARGS : [...CHROMIUM_ARGS, `--js-flags=--max-old-space-size=${opts.heapCapMb}`],
+        executablePath: CHROMIUM_PATH,
+        args: opts.heapCapMb === undefined ? CHROMIUM_BENCH_ARGS : [...CHROMIUM_BENCH_ARGS, `--js-flags=--max-old-space-size=${opts.heapCapMb}`],
         headless: true,
       });
       const page = context.pages()[0] ?? (await context.newPage());

@@ -10,15 +10,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium';
 
 export const chromiumArgs = [
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
+  ...CHROMIUM_ARGS,
   // Nothing but loopback resolves: the tests can never contact another machine.
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
 ];
@@ -58,7 +53,7 @@ export async function openSession(baseUrl: string, opts: { serviceWorkers?: 'all
   const logDir = await mkdtemp(join(tmpdir(), 'pa-netlog-'));
   const netlog = join(logDir, 'netlog.json');
   const browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
     args: [...chromiumArgs, `--log-net-log=${netlog}`, '--net-log-capture-mode=IncludeSensitive'],
   });
