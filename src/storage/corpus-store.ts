@@ -7,8 +7,9 @@
  */
 import type { AuthorFilter, AuthorSortKey, AuthorSummary, CorpusInfo, StoredPost } from '../contracts/corpus-store';
 import { isEmptyFilter, matchesFilter, selectAuthors } from '../core/corpus-filter';
-import { authorPostsRange, corpusRange, openAppDb, type AppDb, type PostKey } from './db';
+import { authorPostsRange, corpusRange, type AppDb, type PostKey } from './db';
 import { toStorageError } from './errors';
+import { LazyDb } from './lazy-db';
 import { deleteJob, listJobs } from './job-store';
 import { tryWithCorpusLock, withCorpusLock } from './locks';
 import { countPersonas, deletePersonas } from './persona-store';
@@ -149,16 +150,14 @@ export async function cleanupInterrupted(db: AppDb): Promise<string[]> {
 
 /** The same functions bound to one database, opened lazily; what the UI's service provider holds. */
 export class CorpusStore {
-  private dbPromise: Promise<AppDb> | undefined;
+  private readonly conn: LazyDb;
 
-  constructor(private readonly dbName?: string) {}
+  constructor(dbName?: string) {
+    this.conn = new LazyDb(dbName);
+  }
 
   db(): Promise<AppDb> {
-    this.dbPromise ??= openAppDb(this.dbName).catch((e: unknown) => {
-      this.dbPromise = undefined;
-      throw toStorageError(e, 'open the database');
-    });
-    return this.dbPromise;
+    return this.conn.get();
   }
 
   async listCorpora(): Promise<CorpusInfo[]> {
@@ -187,9 +186,7 @@ export class CorpusStore {
     return countPersonas(await this.db(), corpusId);
   }
   /** Closes the connection; the next call reopens it. */
-  async close(): Promise<void> {
-    const p = this.dbPromise;
-    this.dbPromise = undefined;
-    if (p) (await p).close();
+  close(): Promise<void> {
+    return this.conn.close();
   }
 }

@@ -17,8 +17,9 @@ import type { Progress, ProgressCallback } from '../contracts/progress';
 import { previewSource, readCorpus } from '../core/corpus';
 import { AppError, isAppError } from '../core/errors';
 import { purgeCorpus } from './corpus-store';
-import { openAppDb, type AppDb } from './db';
+import type { AppDb } from './db';
 import { isQuotaExceeded, toStorageError } from './errors';
+import { LazyDb } from './lazy-db';
 import { withCorpusLock } from './locks';
 import { PostWriter, type PostWriterOptions } from './post-writer';
 
@@ -39,26 +40,15 @@ export interface ImportApi extends ImportWorkerApi {
 
 /** The import API object; one per worker (or per test). */
 export function createImportApi(options: ImportApiOptions = {}): ImportApi {
-  let dbName = options.dbName;
-  let dbPromise: Promise<AppDb> | undefined;
+  const conn = new LazyDb(options.dbName);
   let running: AbortController | undefined;
 
-  const getDb = (): Promise<AppDb> => {
-    dbPromise ??= openAppDb(dbName).catch((e: unknown) => {
-      dbPromise = undefined;
-      throw toStorageError(e, 'open the database');
-    });
-    return dbPromise;
-  };
+  const getDb = (): Promise<AppDb> => conn.get();
 
   return {
     useDatabase(name: string): void {
       if (running) throw new AppError('InputError', 'Cannot switch databases while an import runs; cancel it first.');
-      if (name === dbName) return;
-      const old = dbPromise;
-      dbName = name;
-      dbPromise = undefined;
-      void old?.then((db) => db.close(), () => {});
+      conn.use(name);
     },
 
     async importCorpus(req: ImportRequest, onProgress: ProgressCallback): Promise<CorpusInfo> {

@@ -41,8 +41,9 @@ import { FfmImporter } from '../core/reference/ffm-import';
 import { parseReferenceCsv } from '../core/reference/reference-csv';
 import { parseCountryList } from '../core/reference/regions';
 import { TRAITS } from '../core/traits';
-import { openAppDb, type AppDb, type ReferenceDataRow } from './db';
+import type { AppDb, ReferenceDataRow } from './db';
 import { isQuotaExceeded, toStorageError } from './errors';
+import { LazyDb } from './lazy-db';
 import { saveReference } from './reference-store';
 
 const D = TRAITS.length;
@@ -67,17 +68,10 @@ export interface ReferenceImportApi extends ReferenceImportWorkerApi {
 }
 
 export function createReferenceImportApi(options: ReferenceImportApiOptions = {}): ReferenceImportApi {
-  let dbName = options.dbName;
-  let dbPromise: Promise<AppDb> | undefined;
+  const conn = new LazyDb(options.dbName);
   let running: AbortController | undefined;
 
-  const getDb = (): Promise<AppDb> => {
-    dbPromise ??= openAppDb(dbName).catch((e: unknown) => {
-      dbPromise = undefined;
-      throw toStorageError(e, 'open the database');
-    });
-    return dbPromise;
-  };
+  const getDb = (): Promise<AppDb> => conn.get();
 
   /** Runs one job with the single-job guard, its own AbortController and error mapping. */
   const job = async <T>(fn: (db: AppDb, signal: AbortSignal) => Promise<T>): Promise<T> => {
@@ -99,11 +93,7 @@ export function createReferenceImportApi(options: ReferenceImportApiOptions = {}
   return {
     useDatabase(name: string): void {
       if (running) throw new AppError('InputError', 'Cannot switch databases while an import runs; cancel it first.');
-      if (name === dbName) return;
-      const old = dbPromise;
-      dbName = name;
-      dbPromise = undefined;
-      void old?.then((db) => db.close(), () => {});
+      conn.use(name);
     },
 
     cancel(): void {

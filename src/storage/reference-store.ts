@@ -12,8 +12,9 @@ import type { LoadCloudOptions, ReferenceInfo, ReferenceStoreApi } from '../cont
 import { makeCloud, type WeightedCloud } from '../core/cloud';
 import { AppError } from '../core/errors';
 import { TRAITS } from '../core/traits';
-import { openAppDb, type AppDb, type ReferenceDataRow } from './db';
+import type { AppDb, ReferenceDataRow } from './db';
 import { toStorageError } from './errors';
+import { LazyDb } from './lazy-db';
 
 const D = TRAITS.length;
 
@@ -132,16 +133,14 @@ export async function deleteReference(db: AppDb, id: string): Promise<void> {
 
 /** The same functions bound to one database, opened lazily; what the UI and Align stage hold. */
 export class ReferenceStore implements ReferenceStoreApi {
-  private dbPromise: Promise<AppDb> | undefined;
+  private readonly conn: LazyDb;
 
-  constructor(private readonly dbName?: string) {}
+  constructor(dbName?: string) {
+    this.conn = new LazyDb(dbName);
+  }
 
   db(): Promise<AppDb> {
-    this.dbPromise ??= openAppDb(this.dbName).catch((e: unknown) => {
-      this.dbPromise = undefined;
-      throw toStorageError(e, 'open the database');
-    });
-    return this.dbPromise;
+    return this.conn.get();
   }
 
   async listReferences(): Promise<ReferenceInfo[]> {
@@ -157,9 +156,7 @@ export class ReferenceStore implements ReferenceStoreApi {
     return deleteReference(await this.db(), id);
   }
   /** Closes the connection; the next call reopens it. */
-  async close(): Promise<void> {
-    const p = this.dbPromise;
-    this.dbPromise = undefined;
-    if (p) (await p).close();
+  close(): Promise<void> {
+    return this.conn.close();
   }
 }
