@@ -43,8 +43,6 @@ export function createImportApi(options: ImportApiOptions = {}): ImportApi {
   const conn = new LazyDb(options.dbName);
   let running: AbortController | undefined;
 
-  const getDb = (): Promise<AppDb> => conn.get();
-
   return {
     useDatabase(name: string): void {
       if (running) throw new AppError('InputError', 'Cannot switch databases while an import runs; cancel it first.');
@@ -57,7 +55,7 @@ export function createImportApi(options: ImportApiOptions = {}): ImportApi {
       const controller = new AbortController();
       running = controller;
       try {
-        const db = await getDb();
+        const db = await conn.get();
         const id = crypto.randomUUID();
         // Held until the import is stored or rolled back: cleanup elsewhere leaves it alone.
         return await withCorpusLock(db, id, () => runImport(db, id, req, onProgress, controller.signal, options));

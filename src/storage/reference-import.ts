@@ -71,15 +71,13 @@ export function createReferenceImportApi(options: ReferenceImportApiOptions = {}
   const conn = new LazyDb(options.dbName);
   let running: AbortController | undefined;
 
-  const getDb = (): Promise<AppDb> => conn.get();
-
   /** Runs one job with the single-job guard, its own AbortController and error mapping. */
   const job = async <T>(fn: (db: AppDb, signal: AbortSignal) => Promise<T>): Promise<T> => {
     if (running) throw new AppError('InputError', 'A reference import is already running: wait for it to finish or cancel it.');
     const controller = new AbortController();
     running = controller;
     try {
-      const db = await getDb();
+      const db = await conn.get();
       return await fn(db, controller.signal);
     } catch (e) {
       throw mapError(e, controller.signal);
