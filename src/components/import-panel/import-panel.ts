@@ -1,7 +1,10 @@
 import { LitElement, css, html, nothing } from 'lit';
+import { consume } from '@lit/context';
 import { customElement, property, state } from 'lit/decorators.js';
+import { quotaContext, type QuotaApi } from '../../app/services';
 import { controls } from '../../app/tokens';
 import { formatBytes, formatCount } from '../../core/format';
+import { storageFitFromEstimate, type StorageFit } from '../../core/storage-fit';
 import { filesFromDataTransfer, filterFiles, suggestCorpusName } from './collect-files';
 import { DEMO_CORPUS_NAME, fetchDemoCorpus } from './demo-corpus';
 
@@ -20,11 +23,18 @@ export class ImportPanel extends LitElement {
   /** True while an import runs: pickers are disabled. */
   @property({ type: Boolean }) busy = false;
 
+  /** Storage estimate and persistence, for the warning before an import that will not fit. */
+  @consume({ context: quotaContext, subscribe: true })
+  quota: QuotaApi | undefined;
+
   @state() private files: File[] = [];
   @state() private name = '';
   @state() private dragOver = false;
   @state() private demoError = '';
   @state() private loadingDemo = false;
+  /** An import held back because it will not fit: what it needs, what is free, and the request. */
+  @state() private fitWarning: { fit: StorageFit; detail: ImportFilesDetail; persistNote: string } | undefined;
+  @state() private checkingFit = false;
   private nameEdited = false;
 
   static override styles = [
@@ -104,11 +114,20 @@ export class ImportPanel extends LitElement {
         color: var(--pa-danger);
         margin: 0;
       }
+      .warning {
+        border: 1px solid var(--pa-danger);
+        border-radius: var(--pa-radius-sm);
+        padding: var(--pa-space-3);
+      }
+      .warning p {
+        margin: 0 0 var(--pa-space-2);
+      }
     `,
   ];
 
   private setFiles(files: File[]): void {
     this.files = filterFiles(files);
+    this.fitWarning = undefined;
     if (!this.nameEdited) this.name = suggestCorpusName(this.files);
   }
 
@@ -132,13 +151,57 @@ export class ImportPanel extends LitElement {
     this.setFiles(await filesFromDataTransfer(e.dataTransfer));
   }
 
-  private startImport(): void {
-    if (this.files.length === 0) return;
+  private async startImport(): Promise<void> {
+    if (this.files.length === 0 || this.checkingFit) return;
     const name = this.name.trim() || suggestCorpusName(this.files);
-    this.fire({ name, files: this.files });
+    const detail = { name, files: this.files };
+    this.checkingFit = true;
+    const fit = await this.checkFit(detail.files);
+    this.checkingFit = false;
     this.files = [];
     this.name = '';
     this.nameEdited = false;
+    if (fit && !fit.fits) {
+      this.fitWarning = { fit, detail, persistNote: '' };
+      return;
+    }
+    this.fire(detail);
+  }
+
+  /** Null when the browser cannot tell (no quota service or estimate): then the import just runs. */
+  private async checkFit(files: readonly File[]): Promise<StorageFit | null> {
+    if (!this.quota) return null;
+    try {
+      return storageFitFromEstimate(files.reduce((n, f) => n + f.size, 0), await this.quota.estimate());
+    } catch {
+      return null;
+    }
+  }
+
+  private async requestPersist(): Promise<void> {
+    const w = this.fitWarning;
+    if (!w || !this.quota) return;
+    let granted: boolean | null = null;
+    try {
+      granted = await this.quota.persist();
+    } catch {
+      granted = null;
+    }
+    const fit = (await this.checkFit(w.detail.files)) ?? w.fit;
+    if (this.fitWarning !== w) return;
+    const persistNote =
+      granted === true
+        ? 'Persistent storage granted.'
+        : granted === false
+          ? 'The browser did not grant persistent storage.'
+          : 'This browser cannot make storage persistent.';
+    this.fitWarning = { ...w, fit, persistNote: fit.fits ? `${persistNote} The import now fits.` : persistNote };
+  }
+
+  private continueAnyway(): void {
+    const w = this.fitWarning;
+    this.fitWarning = undefined;
+    if (w) this.fire(w.detail);
   }
 
   private async loadDemo(): Promise<void> {
@@ -156,6 +219,22 @@ export class ImportPanel extends LitElement {
 
   private fire(detail: ImportFilesDetail): void {
     this.dispatchEvent(new CustomEvent<ImportFilesDetail>('pa-import-files', { detail, bubbles: true, composed: true }));
+  }
+
+  private renderFitWarning(w: NonNullable<ImportPanel['fitWarning']>) {
+    return html`<div class="warning" role="alert" data-testid="storage-warning">
+      <p>
+        “${w.detail.name}” may not fit in browser storage: the import needs about ${formatBytes(w.fit.needed)} and about
+        ${formatBytes(w.fit.free)} is free. Persistent storage can raise the limit in some browsers; an import that runs
+        out of space stops and stores nothing.
+      </p>
+      ${w.persistNote ? html`<p data-testid="persist-note">${w.persistNote}</p>` : nothing}
+      <div class="row">
+        <button type="button" @click=${this.requestPersist}>Request persistent storage</button>
+        <button type="button" class="primary" ?disabled=${this.busy} @click=${this.continueAnyway}>Import anyway</button>
+        <button type="button" @click=${() => (this.fitWarning = undefined)}>Cancel</button>
+      </div>
+    </div>`;
   }
 
   override render() {
@@ -201,10 +280,11 @@ export class ImportPanel extends LitElement {
                 ${formatCount(this.files.length)} ${this.files.length === 1 ? 'file' : 'files'}, ${formatBytes(bytes)}
                 selected
               </span>
-              <button type="button" class="primary" ?disabled=${disabled} @click=${this.startImport}>Import</button>
+              <button type="button" class="primary" ?disabled=${disabled || this.checkingFit} @click=${this.startImport}>Import</button>
               <button type="button" ?disabled=${disabled} @click=${() => this.setFiles([])}>Clear</button>
             </div>`
           : nothing}
+        ${this.fitWarning ? this.renderFitWarning(this.fitWarning) : nothing}
         ${this.demoError ? html`<p class="error" role="alert">${this.demoError}</p>` : nothing}
       </div>
     `;
