@@ -22,7 +22,10 @@ export interface EmbedderInfo {
   backend: EmbedderBackendKind;
   /** Length of each vector. */
   dim: number;
-  /** True when every non-empty text maps to a unit-L2 vector, so cosine = dot product. */
+  /**
+   * True when every vector is unit-L2 (cosine = dot product) or exactly zero; zero means the text had
+   * nothing the model can represent (lexical: no letters or digits, or, after SVD, no word seen in the fit).
+   */
   normalized: boolean;
   /** True when `fit(texts)` must run before `embed` (corpus-fitted embedders); false for pretrained models. */
   needsFit: boolean;

@@ -20,7 +20,8 @@
  *    `powerIterations` subspace iterations, each re-orthonormalised by Gram–Schmidt) gives Q (N×l),
  *    l = r + oversample; then B = QᵀX and the r leading eigenpairs of the small l×l matrix BBᵀ
  *    (ml-matrix, symmetric) give σᵢ² and uᵢ, and the right singular vectors vᵢ = Bᵀuᵢ / σᵢ. A text's
- *    reduced vector is (v₁·x, …, v_r·x), L2-normalised again. r is capped at the rank (≤ N).
+ *    reduced vector is (v₁·x, …, v_r·x), L2-normalised again; a text with no n-gram seen in the fit
+ *    projects to the zero vector. r is capped at the rank (≤ N).
  *
  * Limits (say so wherever it is offered): it matches surface words only — no synonyms or paraphrase
  * ("elderly" does not match "older"; the SVD recovers only co-occurrence seen in the persona set),
