@@ -39,3 +39,15 @@ export {
 } from './align/stats';
 export { syntheticBigFive, gaussianCloud, PERSONA_TILT, type SynthOptions } from './align/synthetic';
 // --- end alignment ---
+
+// --- target-group embeddings (METHOD.md §6): the lexical embedder (hashed TF-IDF, optional SVD), its
+// EmbedderService, CPU cosine top-k (the oracle of the GPU kernel) and retrieval metrics ---
+export {
+  LexicalEmbedder, lexicalTokens, hashedCounts, fnv1a, LEXICAL_BACKEND, LEXICAL_LIMITS,
+  type LexicalOptions, type LexicalWorkOptions, type SparseVector,
+} from './embed/lexical';
+export { createLexicalEmbedderService, LEXICAL_MODEL_ID } from './embed/lexical-service';
+export {
+  cosineTopK, cosineTopKBatch, recallAtK, precisionAtK, ndcgAtK, type TopK, type TopKOptions,
+} from './embed/topk';
+// --- end target-group embeddings ---
