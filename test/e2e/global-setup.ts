@@ -1,8 +1,8 @@
 /**
  * Builds the app once (production build, with the strict CSP and the service worker) into a
  * temporary folder, serves it with `vite preview` on a free 127.0.0.1 port, and hands the URL to
- * the e2e tests (`inject('baseUrl')`). The build adds one test-only page (pages/http-backend.html)
- * that exposes the HTTP backend module; the app's own pages are the production ones.
+ * the e2e tests (`inject('baseUrl')`). The build adds test-only pages (pages/http-backend.html, which
+ * exposes the HTTP backend module, and pages/persona-jobs.html, the persona pipeline with the test engine); the app's own pages are the production ones.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -44,7 +44,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
       emptyOutDir: true,
       sourcemap: false,
       rollupOptions: {
-        input: { main: join(root, 'index.html'), 'http-backend': join(root, 'test/e2e/pages/http-backend.html') },
+        input: {
+          main: join(root, 'index.html'),
+          'http-backend': join(root, 'test/e2e/pages/http-backend.html'),
+          'persona-jobs': join(root, 'test/e2e/pages/persona-jobs.html'),
+        },
       },
     },
   };
