@@ -38,7 +38,10 @@ import { Rng } from '../rng';
 export interface LexicalOptions {
   /** D = 2^hashBits hashed buckets; 8 ≤ hashBits ≤ 20. Default 14 (16,384). */
   hashBits?: number;
-  /** Reduce to this many dimensions with a truncated SVD fitted on the fitted texts; null: no reduction. Default 256. */
+  /**
+   * Reduce to this many dimensions with a truncated SVD fitted on the fitted texts; null: no reduction
+   * (dense output of 2^hashBits floats per text: 64 KiB each at hashBits 14). Default 256.
+   */
   svdDims?: number | null;
   /** Seed of the randomized SVD's test matrix. Default 1. */
   seed?: number;
