@@ -34,6 +34,10 @@ export {
   type Diagnostics, type DiagnosticsOptions, type TraitDiagnostics,
 } from './align/diagnostics';
 export {
+  splitReference, evaluationReference, heldOutFloor, evaluationFloor, checkHoldout, DEFAULT_HOLDOUT, MAX_HOLDOUT, MIN_HELD_OUT,
+  type ReferenceSplit, type EvaluationReference, type EvaluationInfo,
+} from './align/holdout';
+export {
   cloudMoments, kishEss, weightSummary, standardizerOf, applyStandardizer, withWeights, meanSquaredDistance, squaredDiameter,
   type Standardizer, type WeightSummary,
 } from './align/stats';
