@@ -1,12 +1,16 @@
 /**
  * `npm run align -- --pool pool.csv --reference ref.csv --size K [--method M] [--seed N]
  *   [--out aligned.csv] [--json] [--epsilon E] [--tol T] [--max-iter N] [--no-eps-scaling]
- *   [--backend cpu|gpu] [--threads N] [--traits a,b,c] [--centroids N] [--standardize|--no-standardize]`
+ *   [--backend cpu|gpu] [--threads N] [--traits a,b,c] [--centroids N] [--standardize|--no-standardize] [--holdout F]`
  *
  * A thin shell over src/core/align: reads two CSVs (papaparse), matches trait columns by header
  * (case-insensitive), runs one registry method and prints diagnostics before (pool, random subset)
- * and after, beside the sampling floor. Diagnostics are always computed in the reference's
- * standardised units (z-scores), so errors read as "reference SDs" whatever --standardize says.
+ * and after, beside the sampling floor. Evaluation is held out (METHOD.md §5): a seeded share F of
+ * the reference (--holdout, default 0.2) is set aside; the method aligns against the rest, and every
+ * diagnostic, and the floor (a same-size subsample of the rest), is measured against the held-out
+ * points. --holdout 0 is the old in-sample evaluation. Diagnostics are always computed in the
+ * judged reference's standardised units (z-scores), so errors read as "reference SDs" whatever
+ * --standardize says.
  * Exit codes: 0 done, 2 bad input or usage, 1 anything else.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -19,13 +23,15 @@ import { parsePersonaJsonl } from '../core/demo/jsonl';
 import { cpuKernelFactory } from '../core/align/cpu-kernel';
 import type { PairKernelFactory } from '../core/align/kernel';
 import { ALIGN_METHODS, DEFAULT_METHOD, align, isAlignMethod, type AlignMethodName, type AlignOptions } from '../core/align/methods';
-import { diagnose, randomSubset, samplingFloor, type Diagnostics } from '../core/align/diagnostics';
+import { diagnose, randomSubset, type Diagnostics } from '../core/align/diagnostics';
+import { DEFAULT_HOLDOUT, MAX_HOLDOUT, evaluationFloor, evaluationReference, type EvaluationInfo } from '../core/align/holdout';
 import { applyStandardizer, standardizerOf } from '../core/align/stats';
 import { UsageError, unknownFlag, walkArgs } from './args';
 
 const USAGE = `usage: npm run align -- --pool pool.csv --reference ref.csv --size K [--method ${Object.keys(ALIGN_METHODS).join('|')}]
   [--seed N] [--out aligned.csv] [--json] [--epsilon E] [--tol T] [--max-iter N] [--no-eps-scaling]
-  [--backend cpu|gpu] [--threads N] [--traits a,b,c] [--centroids N] [--standardize|--no-standardize]`;
+  [--backend cpu|gpu] [--threads N] [--traits a,b,c] [--centroids N] [--standardize|--no-standardize]
+  [--holdout F]   share of the reference held out for evaluation (default ${DEFAULT_HOLDOUT}; 0 = in-sample)`;
 
 export interface AlignCliArgs {
   pool: string;
@@ -45,6 +51,8 @@ export interface AlignCliArgs {
   /** Quantise a reference larger than this into this many weighted k-means centroids. */
   centroids: number | undefined;
   standardize: boolean;
+  /** Share of the reference held out for evaluation; 0 = in-sample (the old behaviour). */
+  holdout: number;
 }
 
 export function parseAlignArgs(argv: string[]): AlignCliArgs {
@@ -83,6 +91,12 @@ export function parseAlignArgs(argv: string[]): AlignCliArgs {
       case '--centroids': a.centroids = num(flag, value(), true); break;
       case '--standardize': a.standardize = true; break;
       case '--no-standardize': a.standardize = false; break;
+      case '--holdout': {
+        const f = num(flag, value());
+        if (f < 0 || f > MAX_HOLDOUT) throw new UsageError(`--holdout is a share from 0 to ${MAX_HOLDOUT} (e.g. ${DEFAULT_HOLDOUT}; 0 = evaluate in-sample), got ${f}`);
+        a.holdout = f;
+        break;
+      }
       case '--help': case '-h': throw new UsageError(USAGE);
       default: throw unknownFlag(arg, 'argument', USAGE);
     }
@@ -106,6 +120,7 @@ export function parseAlignArgs(argv: string[]): AlignCliArgs {
     traits: a.traits,
     centroids: a.centroids,
     standardize: a.standardize,
+    holdout: a.holdout ?? DEFAULT_HOLDOUT,
   };
 }
 
@@ -243,6 +258,8 @@ export async function runAlignCli(argv: string[], io: AlignCliIo): Promise<numbe
     const pool = tableToCloud(poolT, traits);
     const ref = tableToCloud(refT, traits);
     if (args.size > pool.n) throw new AppError('InputError', `--size ${args.size} is larger than the pool (${pool.n} rows); pick at most ${pool.n}.`);
+    // Align against `match`; judge against `heldOut` (the whole reference on both sides with --holdout 0).
+    const ev = evaluationReference(ref, args.holdout, args.seed);
     const readMs = performance.now() - t0;
 
     const { factory, close } = await kernelFactory(args);
@@ -260,7 +277,7 @@ export async function runAlignCli(argv: string[], io: AlignCliIo): Promise<numbe
     };
     let result;
     try {
-      result = await align(undefined, pool, ref, { ...options, method: args.method }, factory, (p) => {
+      result = await align(undefined, pool, ev.match, { ...options, method: args.method }, factory, (p) => {
         if (!args.json) io.stderr(`[${p.stage}] ${p.text}`);
       });
     } finally {
@@ -268,13 +285,14 @@ export async function runAlignCli(argv: string[], io: AlignCliIo): Promise<numbe
     }
 
     const td = performance.now();
-    const z = standardizerOf(ref);
-    const refZ = applyStandardizer(ref, z);
+    const z = standardizerOf(ev.heldOut);
+    const refZ = applyStandardizer(ev.heldOut, z);
+    const matchZ = ev.inSample ? refZ : applyStandardizer(ev.match, z);
     const poolZ = applyStandardizer(pool, z);
     const random = randomSubset(pool, args.size, args.seed);
     const before = { pool: diagnose(poolZ, refZ, { seed: args.seed }), random: diagnose(subsetCloud(poolZ, random), refZ, { seed: args.seed }) };
     const after = diagnose(subsetCloud(poolZ, result.selected), refZ, { seed: args.seed });
-    const floor = args.size < ref.n ? samplingFloor(refZ, args.size, args.seed) : undefined;
+    const floor = evaluationFloor(matchZ, refZ, ev.inSample, args.size, args.seed);
     const diagMs = performance.now() - td;
 
     if (args.out) {
@@ -293,6 +311,7 @@ export async function runAlignCli(argv: string[], io: AlignCliIo): Promise<numbe
         before,
         after,
         samplingFloor: floor ?? null,
+        evaluation: ev.evaluation,
         ot: result.ot ?? null,
         ess: result.ess,
         designEffect: result.designEffect,
@@ -302,7 +321,7 @@ export async function runAlignCli(argv: string[], io: AlignCliIo): Promise<numbe
         out: args.out ?? null,
       }));
     } else {
-      io.stdout(report(args, traits, result.method, before, after, floor, result.ot, result.ess, pool.n, timings));
+      io.stdout(report(args, traits, result.method, before, after, floor, result.ot, result.ess, pool.n, timings, ev.evaluation));
     }
     return 0;
   } catch (e) {
@@ -326,12 +345,14 @@ function report(
   ess: number,
   n: number,
   timings: Record<string, number>,
+  evaluation: EvaluationInfo,
 ): string {
   const cols: Array<[string, Diagnostics | undefined]> = [['pool', before.pool], ['random', before.random], [method, after], ['floor', floor]];
   const lines: string[] = [];
   const fmt = (v: number | undefined) => (v === undefined ? '—' : Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(4));
   const row = (label: string, get: (d: Diagnostics) => number) => lines.push([label.padEnd(30), ...cols.map(([, d]) => fmt(d && get(d)).padStart(10))].join(''));
-  lines.push(`method ${method}, size ${args.size} of ${n}, seed ${args.seed}; diagnostics vs the reference in reference-SD units (floor: same-size reference subsample vs the rest)`);
+  lines.push(`method ${method}, size ${args.size} of ${n}, seed ${args.seed}; diagnostics in reference-SD units`);
+  lines.push(evaluationText(evaluation));
   lines.push(['metric'.padEnd(30), ...cols.map(([c]) => c.padStart(10))].join(''));
   row('energy distance', (d) => d.energy);
   row('sliced W1', (d) => d.slicedW1);
@@ -349,6 +370,13 @@ function report(
   lines.push(`timings (ms): ${Object.entries(timings).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')}`);
   if (args.out) lines.push(`wrote ${args.size} rows to ${args.out}`);
   return lines.join('\n');
+}
+
+/** One line saying what the diagnostics were measured against (shared wording with the app). */
+export function evaluationText(e: EvaluationInfo): string {
+  return e.holdout > 0
+    ? `measured against ${e.heldOut} held-out reference points (${Math.round(e.holdout * 100)}% held out, seed ${e.seed}); aligned against the other ${e.match}; floor: a same-size subsample of those ${e.match} vs the held-out points`
+    : `in-sample evaluation (--holdout 0): measured against the same ${e.heldOut} reference points the selection was matched to, so it is optimistic; floor: a same-size reference subsample vs the rest`;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
