@@ -48,6 +48,8 @@ export interface RunManifest {
     energy: { pool: number; random: number; selected: number; floor: number | null; unit: string };
     /** Size of the seeded reference subsample the diagnostics used; null = the whole reference. */
     diagnosticsReferenceSubsample: number | null;
+    /** Held-out evaluation: share held out (0 = in-sample), points judged against, points aligned against, split seed. */
+    evaluation: AlignDiagnostics['evaluation'];
   };
   /** Milliseconds: load, align, diagnostics, total, and the method's own steps under `method.*`. */
   timings: Record<string, number>;
@@ -110,6 +112,7 @@ export function buildManifest(p: ManifestParts): RunManifest {
         unit: p.diagnostics.unit,
       },
       diagnosticsReferenceSubsample: p.diagnostics.referenceSubsample ?? null,
+      evaluation: { ...p.diagnostics.evaluation },
     },
     timings,
   };

@@ -199,3 +199,10 @@ export function backendText(b: BackendReport): string {
       return b.used;
   }
 }
+
+/** What the diagnostics were measured against, in one sentence (the CLI's table says the same). */
+export function evaluationNote(e: AlignDiagnostics['evaluation']): string {
+  return e.holdout > 0
+    ? `Measured against ${formatCount(e.heldOut)} held-out reference points (${Math.round(e.holdout * 100)}% of the reference, seed ${e.seed}); the method aligned against the other ${formatCount(e.match)}.`
+    : `In-sample evaluation (held-out share 0): measured against the same ${formatCount(e.heldOut)} reference points the selection was matched to, so the numbers are optimistic.`;
+}

@@ -4,6 +4,7 @@
  * share one set of defaults (src/core/align/methods.ts, sinkhorn.ts).
  */
 import { DEFAULT_METHOD, isAlignMethod, type AlignMethodName, type AlignOptions } from '../core/align/methods';
+import { DEFAULT_HOLDOUT, MAX_HOLDOUT } from '../core/align/holdout';
 import type { AlignStageInput } from './align-stage';
 import type { PoolInput, ReferenceInput } from './align-inputs';
 
@@ -38,6 +39,8 @@ export interface AlignFormValues {
   trimK: string;
   /** Quantise a reference larger than this into this many k-means centroids (the CLI's --centroids); empty = off. */
   centroids: string;
+  /** Share of the reference held out for evaluation (the CLI's --holdout), 0 to 0.9; empty = the default (DEFAULT_HOLDOUT); 0 = in-sample. */
+  holdout: string;
 }
 
 /** [ours] K = 300 as in METHOD.md's measurement; the built-in sample's n = 2,000, seeds 1. */
@@ -65,6 +68,7 @@ export const DEFAULT_FORM: AlignFormValues = {
   bandwidth: '',
   trimK: '',
   centroids: '',
+  holdout: '',
 };
 
 export interface FieldProblem {
@@ -115,6 +119,13 @@ export function alignRequestOf(v: AlignFormValues): AlignRequestCheck {
   const bandwidth = optionalPositive('bandwidth', v.bandwidth, 'KDE bandwidth');
   const trimK = optionalPositive('trimK', v.trimK, 'Weight cap');
   const centroids = optionalPositive('centroids', v.centroids, 'Reference centroids', true);
+  let holdout: number | undefined;
+  if (v.holdout.trim() !== '') {
+    holdout = Number(v.holdout.trim());
+    if (!Number.isFinite(holdout) || holdout < 0 || holdout > MAX_HOLDOUT) {
+      problems.push({ field: 'holdout', message: `Held-out share must be a number from 0 to ${MAX_HOLDOUT} (0 = evaluate in-sample), or empty for the default ${DEFAULT_HOLDOUT}.` });
+    }
+  }
   if (trimK !== undefined && trimK < 1) problems.push({ field: 'trimK', message: 'Weight cap must be at least 1 (× the mean weight).' });
   if (problems.length > 0) return { ok: false, problems };
 
@@ -144,6 +155,7 @@ export function alignRequestOf(v: AlignFormValues): AlignRequestCheck {
         ...(v.targets !== '' ? { targets: v.targets } : {}),
         ...(v.isSelection !== '' ? { isSelection: v.isSelection } : {}),
         ...(v.backend !== '' ? { prefer: v.backend } : {}),
+        ...(holdout !== undefined ? { holdout } : {}),
       },
     },
   };

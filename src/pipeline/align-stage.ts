@@ -4,11 +4,17 @@
  * judge the selection against the reference beside its baselines — the raw pool, a seeded random
  * subset of the same size — and the sampling floor, and write a run manifest.
  *
- * Diagnostics are always computed in the reference's standardised units, whatever `standardize`
- * says, so errors read as "reference SDs" — as the CLI twin (src/cli/align.ts) reports them.
+ * Evaluation is held out (METHOD.md §5), as in the CLI twin: a seeded share of the reference
+ * (`holdout`, default DEFAULT_HOLDOUT) is set aside, the method aligns against the rest, and every
+ * diagnostic and the sampling floor (a same-size subsample of the rest) are measured against the
+ * held-out points; `holdout: 0` is the old in-sample evaluation.
+ *
+ * Diagnostics are always computed in the judged reference's standardised units, whatever
+ * `standardize` says, so errors read as "reference SDs" — as src/cli/align.ts reports them.
  */
 import { DEFAULT_METHOD, type AlignMethodName, type AlignOptions, type AlignResult } from '../core/align/methods';
-import { diagnose, randomSubset, samplingFloor, selectedCloud, type Diagnostics } from '../core/align/diagnostics';
+import { diagnose, randomSubset, selectedCloud, type Diagnostics } from '../core/align/diagnostics';
+import { DEFAULT_HOLDOUT, evaluationFloor, evaluationReference, type EvaluationInfo, type EvaluationReference } from '../core/align/holdout';
 import { applyStandardizer, standardizerOf } from '../core/align/stats';
 import { subsetCloud, type WeightedCloud } from '../core/cloud';
 import { systematicSample } from '../core/align/plan';
@@ -23,6 +29,8 @@ export interface AlignStageOptions extends AlignOptions {
   method?: AlignMethodName;
   /** Backend preference passed to the compute worker; undefined = its default. */
   prefer?: BackendChoice;
+  /** Share of the reference held out for evaluation; default DEFAULT_HOLDOUT; 0 = in-sample. */
+  holdout?: number;
 }
 
 export interface AlignStageInput {
@@ -41,8 +49,10 @@ export interface AlignDiagnostics {
   /** A seeded uniform random subset of the pool, same size as the selection. */
   random: Diagnostics;
   selected: Diagnostics;
-  /** A same-size subsample of the reference against the rest; undefined when K ≥ reference size. */
+  /** Held out: a same-size subsample of the matching part against the held-out part (undefined when K > its size); in-sample: a same-size subsample of the reference against the rest (undefined when K ≥ its size). */
   floor: Diagnostics | undefined;
+  /** What the diagnostics were measured against: { holdout, heldOut: n, match: n, seed }. */
+  evaluation: EvaluationInfo;
   /** Always 'reference SD' (see the module comment). */
   unit: string;
   /** Set when the reference was larger than DIAGNOSTICS_MAX_REFERENCE: the size of the seeded subsample judged against. */
@@ -97,16 +107,18 @@ export async function runAlignStage(
     throw new AppError('InputError', `Set size K must be a whole number from 1 to ${pool.cloud.n} (the pool's size), got ${K}.`);
   }
 
-  const { method: _m, prefer, ...core } = input.options;
+  // Align against `match`; judge against `heldOut` (the whole reference on both sides with holdout 0).
+  const ev = evaluationReference(reference.cloud, input.options.holdout ?? DEFAULT_HOLDOUT, seed);
+  const { method: _m, prefer, holdout: _h, ...core } = input.options;
   const options = { ...core, method, seed };
   const t1 = now();
-  const out = await services.align.run({ pool: pool.cloud, reference: reference.cloud, options, ...(prefer !== undefined ? { prefer } : {}) }, onProgress, signal);
+  const out = await services.align.run({ pool: pool.cloud, reference: ev.match, options, ...(prefer !== undefined ? { prefer } : {}) }, onProgress, signal);
   timings.align = now() - t1;
   throwIfAborted(signal);
 
   const t2 = now();
   const randomIndices = randomSubset(pool.cloud, K, seed);
-  const diagnostics = await diagnoseRun(signal, pool.cloud, reference.cloud, out.result.selected, randomIndices, seed, (text, done) =>
+  const diagnostics = await diagnoseRun(signal, pool.cloud, ev, out.result.selected, randomIndices, seed, (text, done) =>
     report('diagnostics', text, done, 4),
   );
   timings.diagnostics = now() - t2;
@@ -128,22 +140,28 @@ export async function runAlignStage(
 }
 
 /**
- * Before/after diagnostics and the sampling floor. Yields to the event loop between the four
+ * Before/after diagnostics and the sampling floor, all against `ev.heldOut` (see evaluationReference;
+ * a plain reference cloud means in-sample). Yields to the event loop between the four
  * (each is O((n+m)²) for the energy distance) so a cancel is seen within one of them.
  */
 export async function diagnoseRun(
   signal: AbortSignal | undefined,
   poolIn: WeightedCloud,
-  referenceIn: WeightedCloud,
+  evIn: EvaluationReference | WeightedCloud,
   selected: ArrayLike<number>,
   randomIndices: ArrayLike<number>,
   seed: number,
   onStep?: (text: string, done: number) => void,
 ): Promise<AlignDiagnostics> {
+  // A plain cloud is judged in-sample (holdout 0), as before held-out evaluation.
+  const ev = 'heldOut' in evIn ? evIn : evaluationReference(evIn, 0, seed);
+  const referenceIn = ev.heldOut;
   const z = standardizerOf(referenceIn);
   const pool = applyStandardizer(poolIn, z);
   const big = referenceIn.n > DIAGNOSTICS_MAX_REFERENCE;
   const reference = applyStandardizer(big ? subsetCloud(referenceIn, systematicSample(referenceIn.weights, DIAGNOSTICS_MAX_REFERENCE, seed)) : referenceIn, z);
+  // In-sample, the floor is drawn from the (possibly subsampled) reference itself, as before.
+  const match = ev.inSample ? reference : applyStandardizer(ev.match, z);
   const opts = { seed };
   const step = async <T>(text: string, done: number, work: () => T): Promise<T> => {
     onStep?.(text, done);
@@ -154,8 +172,8 @@ export async function diagnoseRun(
   const before = await step('Diagnostics: raw pool', 0, () => diagnose(pool, reference, opts));
   const rnd = await step('Diagnostics: random subset', 1, () => diagnose(selectedCloud(pool, randomIndices), reference, opts));
   const after = await step('Diagnostics: selected set', 2, () => diagnose(selectedCloud(pool, selected), reference, opts));
-  const floor = await step('Diagnostics: sampling floor', 3, () => (selected.length < reference.n ? samplingFloor(reference, selected.length, seed, opts) : undefined));
-  return { pool: before, random: rnd, selected: after, floor, unit: 'reference SD', referenceSubsample: big ? reference.n : undefined };
+  const floor = await step('Diagnostics: sampling floor', 3, () => evaluationFloor(match, reference, ev.inSample, selected.length, seed, opts));
+  return { pool: before, random: rnd, selected: after, floor, evaluation: ev.evaluation, unit: 'reference SD', referenceSubsample: big ? reference.n : undefined };
 }
 
 function yieldToEventLoop(): Promise<void> {

@@ -3,6 +3,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { controls } from '../../app/tokens';
 import type { ReferenceInfo } from '../../contracts/reference-store';
 import { ALIGN_METHODS, DEFAULT_METHOD, type AlignMethodName } from '../../core/align/methods';
+import { DEFAULT_HOLDOUT } from '../../core/align/holdout';
 import { formatCount } from '../../core/format';
 import type { BuiltinEntry } from '../../core/reference/builtin';
 import { alignRequestOf, DEFAULT_FORM, type AlignFormValues, type FieldProblem } from '../../pipeline/align-request';
@@ -321,6 +322,7 @@ export class AlignForm extends LitElement {
         ${this.numberField('bandwidth', 'KDE bandwidth (IS)', "Scott's rule", 'In reference SDs when standardised; empty = Scott\'s rule')}
         ${this.numberField('trimK', 'Weight cap (× mean, IS)', '20')}
         ${this.numberField('centroids', 'Quantise a larger reference to N centroids', 'off', 'Weighted k-means of the reference before every step (for very large references); empty = use every point')}
+        ${this.numberField('holdout', 'Held-out share of the reference', String(DEFAULT_HOLDOUT), 'A seeded share of the reference is set aside; the method aligns against the rest and every diagnostic and the floor are measured against the held-out points. 0 = in-sample (optimistic)')}
       </div>
       <div class="sub">
         <label>

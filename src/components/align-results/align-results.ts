@@ -5,6 +5,7 @@ import { formatCount, formatDuration } from '../../core/format';
 import { manifestJson } from '../../pipeline/align-manifest';
 import {
   backendText,
+  evaluationNote,
   formatMetric,
   formatReduction,
   metricRows,
@@ -182,18 +183,20 @@ export class AlignResults extends LitElement {
           : nothing}
       </dl>
       ${[...r.pool.notes, ...r.reference.notes].map((n) => html`<p class="notes">${n}</p>`)}
+      <p class="notes" data-testid="al-evaluation">${evaluationNote(r.diagnostics.evaluation)}</p>
       ${r.diagnostics.referenceSubsample
         ? html`<p class="notes">
-            Diagnostics compare against a seeded subsample of ${formatCount(r.diagnostics.referenceSubsample)} of the reference's
-            ${formatCount(r.reference.cloud.n)} points (PPS by weight), so the page stays responsive; the alignment itself used all of them.
+            Diagnostics compare against a seeded subsample of ${formatCount(r.diagnostics.referenceSubsample)} of the
+            ${formatCount(r.diagnostics.evaluation.heldOut)} ${r.diagnostics.evaluation.holdout > 0 ? 'held-out' : ''} reference points (PPS by weight), so the page stays responsive.
           </p>`
         : nothing}
 
       <div class="scroll">
         <table data-testid="al-metrics">
           <caption>
-            Distance of each set to the reference, in reference SDs (lower is better). Reduction = 1 − |selected| / |baseline|. The
-            sampling floor is a same-size subsample of the reference against the rest: no selection is expected to beat it by more than chance.
+            Distance of each set to the ${r.diagnostics.evaluation.holdout > 0 ? 'held-out ' : ''}reference, in reference SDs (lower is better). Reduction = 1 − |selected| / |baseline|. The
+            sampling floor is a same-size ${r.diagnostics.evaluation.holdout > 0 ? 'subsample of the reference points aligned against, measured against the held-out ones' : 'subsample of the reference against the rest'}:
+            no selection is expected to beat it by more than chance.
           </caption>
           <thead>
             <tr>

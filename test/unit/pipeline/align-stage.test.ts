@@ -148,6 +148,49 @@ describe('formatting', () => {
   });
 });
 
+describe('held-out evaluation in the app stage', () => {
+  it('default 0.2: aligns against the match part, judges against the held-out part, records it in the manifest', async () => {
+    const { align } = await import('../../../src/core/align/methods');
+    const { splitReference } = await import('../../../src/core/align/holdout');
+    const { evaluationNote } = await import('../../../src/pipeline/align-report');
+    const r = await runAlignStage(undefined, demoVsGlobal('nearest'), services);
+    const d = r.diagnostics;
+    expect(d.evaluation).toEqual({ holdout: 0.2, heldOut: 200, match: 800, seed: 7 });
+    expect(r.manifest.result.evaluation).toEqual(d.evaluation);
+    expect(evaluationNote(d.evaluation)).toMatch(/^Measured against 200 held-out reference points/);
+    const s = splitReference(r.reference.cloud, 0.2, 7);
+    const direct = await align(undefined, r.pool.cloud, s.match, { method: 'nearest', size: 150, seed: 7 }, cpuKernelFactory());
+    expect(Array.from(r.align.selected)).toEqual(Array.from(direct.selected));
+    expect(d.selected.energy).toBeLessThan(d.random.energy);
+  });
+
+  it('holdout 0 is the previous in-sample evaluation (diagnoseRun of the whole reference)', async () => {
+    const { diagnoseRun } = await import('../../../src/pipeline/align-stage');
+    const { evaluationNote } = await import('../../../src/pipeline/align-report');
+    const base = demoVsGlobal('nearest');
+    const r = await runAlignStage(undefined, { ...base, options: { ...base.options, holdout: 0 } }, services);
+    expect(r.diagnostics.evaluation).toEqual({ holdout: 0, heldOut: 1000, match: 1000, seed: 7 });
+    expect(r.manifest.options.holdout).toBe(0);
+    expect(evaluationNote(r.diagnostics.evaluation)).toMatch(/^In-sample evaluation/);
+    const old = await diagnoseRun(undefined, r.pool.cloud, r.reference.cloud, r.align.selected, r.randomIndices, 7);
+    expect(r.diagnostics.selected.energy).toBe(old.selected.energy);
+    expect(r.diagnostics.random.energy).toBe(old.random.energy);
+    expect(r.diagnostics.floor!.energy).toBe(old.floor!.energy);
+  });
+
+  it('the form: empty = the default, a share in [0, 0.9] travels, anything else is a field problem', async () => {
+    const { alignRequestOf, DEFAULT_FORM } = await import('../../../src/pipeline/align-request');
+    const a = alignRequestOf({ ...DEFAULT_FORM, holdout: '0.3' });
+    expect(a.ok && a.input.options.holdout).toBe(0.3);
+    const z = alignRequestOf({ ...DEFAULT_FORM, holdout: '0' });
+    expect(z.ok && z.input.options.holdout).toBe(0);
+    for (const bad of ['0.95', '-0.1', 'x']) {
+      const b = alignRequestOf({ ...DEFAULT_FORM, holdout: bad });
+      expect(!b.ok && b.problems[0]!.field).toBe('holdout');
+    }
+  });
+});
+
 describe('alignRequestOf', () => {
   it('defaults give the core default method and no sinkhorn overrides', async () => {
     const { alignRequestOf, DEFAULT_FORM } = await import('../../../src/pipeline/align-request');
