@@ -130,6 +130,7 @@ describe('<align-stage>', () => {
     expect(text(rows[0]!.querySelector('th'))).toBe('Energy distance');
     expect(text(deepQuery('align-results h3'))).toBe('Selected 150 of 2,000 personas');
     expect(text(deepQuery('align-results [data-testid="al-backend"]'))).toMatch(/^WebGPU — /);
+    expect(text(deepQuery('align-results [data-testid="al-evaluation"]'))).toMatch(/^Measured against \d[\d,]* held-out reference points/);
     expect(deepQueryAll('align-plot svg').length).toBe(5);
     expect(deepQueryAll('align-results button').map((b) => text(b))).toEqual(['Download selected set (CSV)', 'Download run manifest (JSON)']);
     expect(text(deepQuery('align-stage [data-testid="al-status"]'))).toContain('selected 150');
