@@ -130,3 +130,16 @@ export const controls = css`
     font-variant-numeric: tabular-nums;
   }
 `;
+
+/** The warning pill (e.g. "approximate" on the built-in reference), one look wherever it appears. */
+export const warnBadge = css`
+  .badge {
+    display: inline-block;
+    font-size: var(--pa-text-sm);
+    font-weight: 600;
+    padding: 0 var(--pa-space-2);
+    border-radius: 999px;
+    border: 1px solid var(--pa-warn);
+    color: var(--pa-warn);
+  }
+`;

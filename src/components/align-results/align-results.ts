@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { controls } from '../../app/tokens';
+import { controls, warnBadge } from '../../app/tokens';
 import { formatCount, formatDuration } from '../../core/format';
 import { manifestJson } from '../../pipeline/align-manifest';
 import {
@@ -38,6 +38,7 @@ export class AlignResults extends LitElement {
 
   static override styles = [
     controls,
+    warnBadge,
     css`
       :host {
         display: block;
@@ -65,14 +66,7 @@ export class AlignResults extends LitElement {
         font-weight: 600;
       }
       .badge {
-        display: inline-block;
-        font-size: var(--pa-text-sm);
-        font-weight: 600;
-        padding: 0 var(--pa-space-2);
-        border-radius: 999px;
         background: var(--pa-surface-2);
-        color: var(--pa-warn);
-        border: 1px solid currentColor;
         margin-left: var(--pa-space-2);
       }
       .scroll {

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { controls } from '../../app/tokens';
+import { controls, warnBadge } from '../../app/tokens';
 import type { ReferenceInfo } from '../../contracts/reference-store';
 import type { WeightedCloud } from '../../core/cloud';
 import { formatBytes, formatCount } from '../../core/format';
@@ -29,6 +29,7 @@ export class ReferenceDetail extends LitElement {
 
   static override styles = [
     controls,
+    warnBadge,
     css`
       :host {
         display: block;
@@ -43,13 +44,6 @@ export class ReferenceDetail extends LitElement {
         margin: var(--pa-space-4) 0 var(--pa-space-2);
       }
       .badge {
-        display: inline-block;
-        font-size: var(--pa-text-sm);
-        font-weight: 600;
-        padding: 0 var(--pa-space-2);
-        border-radius: 999px;
-        border: 1px solid var(--pa-warn);
-        color: var(--pa-warn);
         vertical-align: middle;
       }
       .notice {

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { controls } from '../../app/tokens';
+import { controls, warnBadge } from '../../app/tokens';
 import type { BuiltinSampleRequest, CsvImportRequest, FfmImportRequest } from '../../contracts/reference-store';
 import type { BuiltinReference } from '../../core/reference/builtin';
 import type { ReferenceFilterForm } from '../reference-filter-form/reference-filter-form';
@@ -40,6 +40,7 @@ export class ReferenceImportForm extends LitElement {
 
   static override styles = [
     controls,
+    warnBadge,
     css`
       :host {
         display: block;
@@ -78,14 +79,6 @@ export class ReferenceImportForm extends LitElement {
       }
       input[type='number'] {
         width: 8rem;
-      }
-      .badge {
-        font-size: var(--pa-text-sm);
-        font-weight: 600;
-        padding: 0 var(--pa-space-2);
-        border-radius: 999px;
-        border: 1px solid var(--pa-warn);
-        color: var(--pa-warn);
       }
     `,
   ];

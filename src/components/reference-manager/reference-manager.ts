@@ -2,7 +2,7 @@ import { consume } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { DATA_CHANGED } from '../../app/events';
-import { controls } from '../../app/tokens';
+import { controls, warnBadge } from '../../app/tokens';
 import type { Progress } from '../../contracts/progress';
 import type { ReferenceInfo } from '../../contracts/reference-store';
 import type { WeightedCloud } from '../../core/cloud';
@@ -54,6 +54,7 @@ export class ReferenceManager extends LitElement {
 
   static override styles = [
     controls,
+    warnBadge,
     css`
       :host {
         display: block;
@@ -106,12 +107,6 @@ export class ReferenceManager extends LitElement {
         overflow-wrap: anywhere;
       }
       .badge {
-        font-size: var(--pa-text-sm);
-        font-weight: 600;
-        padding: 0 var(--pa-space-2);
-        border-radius: 999px;
-        border: 1px solid var(--pa-warn);
-        color: var(--pa-warn);
         white-space: nowrap;
       }
       .actions {
