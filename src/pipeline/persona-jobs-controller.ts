@@ -128,15 +128,11 @@ export class PersonaJobs {
   /** New verdicts from stored scores (no model call), then manual overrides re-applied on top. */
   async setThreshold(corpusId: string, threshold: number): Promise<{ kept: number; changed: number }> {
     const r = await applyThreshold(this.db, corpusId, threshold);
-    const after = await this.listPersonas(corpusId);
-    // Overrides win; a kept persona that already has answers stays 'profiled' (reevaluate alone
-    // would call a profiled persona rejected at a higher threshold and kept again 'kept').
-    const fix = after
-      .filter((p) => p.override || (p.quality?.kept && p.answers && p.status === 'kept'))
-      .map((p): ViewPersona => (p.override ? withOverride(p, p.override) : { ...p, status: 'profiled' }));
-    await putPersonas(this.db, fix);
-    const kept = (await this.listPersonas(corpusId)).filter((p) => p.quality?.kept).length;
-    return { kept, changed: r.changed };
+    // Manual overrides win over the threshold's verdict (reevaluate already keeps a re-kept,
+    // answered persona 'profiled').
+    const after = (await this.listPersonas(corpusId)).map((p): ViewPersona => (p.override ? withOverride(p, p.override) : p));
+    await putPersonas(this.db, after.filter((p) => p.override));
+    return { kept: after.filter((p) => p.quality?.kept).length, changed: r.changed };
   }
 
   /** Stores a manual verdict (or clears it: back to the threshold's verdict). */
