@@ -9,7 +9,7 @@
  *    `--quick` uses 16,000 rows. Other jobs share the CPUs: numbers are noisy.
  */
 import { readFileSync } from 'node:fs';
-import { parsePersonaJsonl } from '../src/core/demo/jsonl';
+import { parsePersonaJsonl } from '../src/core/persona-jsonl';
 import { LexicalEmbedder } from '../src/core/embed/lexical';
 import { cosineTopK } from '../src/core/embed/topk';
 import { Rng } from '../src/core/rng';

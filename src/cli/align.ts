@@ -19,7 +19,7 @@ import Papa from 'papaparse';
 import { makeCloud, subsetCloud, type WeightedCloud } from '../core/cloud';
 import { AppError, isAppError } from '../core/errors';
 import { TRAITS } from '../core/traits';
-import { parsePersonaJsonl } from '../core/demo/jsonl';
+import { parsePersonaJsonl } from '../core/persona-jsonl';
 import { cpuKernelFactory } from '../core/align/cpu-kernel';
 import type { PairKernelFactory } from '../core/align/kernel';
 import { ALIGN_METHODS, DEFAULT_METHOD, align, isAlignMethod, type AlignMethodName, type AlignOptions } from '../core/align/methods';

@@ -11,7 +11,7 @@ import Papa from 'papaparse';
 import type { PersonaRecord } from '../contracts/persona';
 import type { ReferenceStoreApi } from '../contracts/reference-store';
 import { makeCloud, type WeightedCloud } from '../core/cloud';
-import { parsePersonaJsonl } from '../core/demo/jsonl';
+import { parsePersonaJsonl } from '../core/persona-jsonl';
 import { AppError } from '../core/errors';
 import { BUILTIN_REFERENCE_PATH, builtinEntry, sampleBuiltin, validateBuiltinReference } from '../core/reference/builtin';
 import { parseReferenceCsv } from '../core/reference/reference-csv';

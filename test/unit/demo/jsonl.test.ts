@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../../src/core/errors';
-import { parsePersonaJsonl, personaProblem } from '../../../src/core/demo/jsonl';
+import { parsePersonaJsonl, personaProblem } from '../../../src/core/persona-jsonl';
 import { generateDemoPersonas, personasToJsonl } from '../../../src/core/demo/personas';
 
 const good = generateDemoPersonas({ n: 3, seed: 5 });

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LLM_TILT_SD } from '../../../src/core/demo/latent';
-import { parsePersonaJsonl } from '../../../src/core/demo/jsonl';
+import { parsePersonaJsonl } from '../../../src/core/persona-jsonl';
 import { DEMO_GENERATOR, DEMO_GENERATOR_VERSION, generateDemoPersonas, personasToJsonl } from '../../../src/core/demo/personas';
 
 const dir = new URL('../../../public/demo-personas/', import.meta.url);

@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Embeddings } from '../../../src/contracts/embedder';
-import { parsePersonaJsonl } from '../../../src/core/demo/jsonl';
+import { parsePersonaJsonl } from '../../../src/core/persona-jsonl';
 import { LexicalEmbedder } from '../../../src/core/embed/lexical';
 import { cosineTopK, ndcgAtK, precisionAtK, recallAtK } from '../../../src/core/embed/topk';
 import { Rng } from '../../../src/core/rng';

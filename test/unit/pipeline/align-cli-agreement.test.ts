@@ -8,7 +8,7 @@ import { runAlignCli } from '../../../src/cli/align';
 import { cpuKernelFactory } from '../../../src/core/align/cpu-kernel';
 import { builtinEntry, sampleBuiltin, validateBuiltinReference } from '../../../src/core/reference/builtin';
 import { TRAITS } from '../../../src/core/traits';
-import { parsePersonaJsonl } from '../../../src/core/demo/jsonl';
+import { parsePersonaJsonl } from '../../../src/core/persona-jsonl';
 import { inThreadAlignRunner } from '../../../src/pipeline/align-runner';
 import { runAlignStage } from '../../../src/pipeline/align-stage';
 

@@ -2,9 +2,9 @@
  * Reads persona JSONL (one PersonaRecord per line), e.g. public/demo-personas/personas.jsonl, and
  * checks each record against the contract so a malformed line fails with its line number.
  */
-import type { PersonaRecord, PersonaSource } from '../../contracts/persona';
-import { AppError } from '../errors';
-import { TRAITS, type TraitVector } from '../traits';
+import type { PersonaRecord, PersonaSource } from '../contracts/persona';
+import { AppError } from './errors';
+import { TRAITS, type TraitVector } from './traits';
 
 export function parsePersonaJsonl(text: string, file = 'personas.jsonl'): PersonaRecord[] {
   const out: PersonaRecord[] = [];
