@@ -3,7 +3,7 @@
  * and a Vite dev server on a free 127.0.0.1 port for their pages under bench/pages/. Each bench
  * launches Debian's Chromium itself (test/chromium.ts) because they start it differently.
  */
-import { createServer as createNetServer } from 'node:net';
+import { freePort } from '../test/free-port';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type InlineConfig, type ViteDevServer } from 'vite';
@@ -19,17 +19,6 @@ export function flagValue(args: readonly string[], name: string): string | undef
   return a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[i + 1];
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createNetServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A listening Vite dev server over `root` on a free 127.0.0.1 port (strict, no HMR); `config`
