@@ -19,7 +19,6 @@ export function flagValue(args: readonly string[], name: string): string | undef
   return a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[i + 1];
 }
 
-
 /**
  * A listening Vite dev server over `root` on a free 127.0.0.1 port (strict, no HMR); `config`
  * adds the bench's own settings, its `server` entries merged over those. The caller closes it.

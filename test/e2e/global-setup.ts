@@ -20,7 +20,6 @@ declare module 'vitest' {
 
 const root = resolve(import.meta.dirname, '../..');
 
-
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const outDir = await mkdtemp(join(tmpdir(), 'persona-align-e2e-'));
   const t0 = Date.now();
