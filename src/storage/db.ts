@@ -10,9 +10,11 @@ import type { AuthorSummary, CorpusInfo } from '../contracts/corpus-store';
 import type { ReferenceInfo } from '../contracts/reference-store';
 import type { PersonaStatus, StoredPersona } from '../core/stages/types';
 import type { JobItem, JobRecord } from '../pipeline/job-runner';
+import type { PersonaSetInfo } from '../contracts/persona-set';
+import type { StoredRun } from '../contracts/run';
 
 export const DB_NAME = 'persona-align';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 /**
  * One stored post, compact: one-letter field names, and neither the corpus id nor the author key
@@ -54,6 +56,26 @@ export interface ReferenceDataRow {
 }
 export type AuthorKey = [corpusId: string, author: string];
 
+/**
+ * v4: one persona's embedding under key [ownerId, modelId, personaId] (ownerId = corpus or persona
+ * set id). `textHash` is the hash of the text embedded, so only changed personas are re-embedded.
+ */
+export interface EmbeddingRow {
+  textHash: string;
+  vector: Float32Array;
+  normalized: boolean;
+}
+export type EmbeddingKey = [ownerId: string, modelId: string, personaId: string];
+
+/** v4: a stored target-group definition or query set; the shape is owned by src/core/target (plain JSON). */
+export interface TargetRow {
+  id: string;
+  kind: 'target' | 'querySet';
+  createdAt: string;
+  updatedAt: string;
+  [key: string]: unknown;
+}
+
 export interface AppDbSchema extends DBSchema {
   corpora: { key: string; value: CorpusInfo };
   /**
@@ -76,6 +98,14 @@ export interface AppDbSchema extends DBSchema {
   jobs: { key: string; value: JobRecord };
   /** v3: one record per job item, key [jobId, key]; a job's items are the prefix range [jobId]. */
   jobItems: { key: [string, string]; value: JobItem };
+  /** v4: imported persona sets (src/contracts/persona-set.ts); their personas are in `personas` under corpusId = set id. */
+  personaSets: { key: string; value: PersonaSetInfo };
+  /** v4: persona embeddings, key [ownerId, modelId, personaId]; one owner's are the prefix range [ownerId]. */
+  embeddings: { key: EmbeddingKey; value: EmbeddingRow };
+  /** v4: Align and Target runs (src/contracts/run.ts), key = id. */
+  runs: { key: string; value: StoredRun; indexes: { createdAt: string } };
+  /** v4: target groups and query sets (src/core/target), key = id. */
+  targets: { key: string; value: TargetRow; indexes: { kind: string } };
 }
 
 export type AppDb = IDBPDatabase<AppDbSchema>;
@@ -115,6 +145,12 @@ function migrate(db: IDBPDatabase<AppDbSchema>, oldVersion: number): void {
     db.createObjectStore('jobs', { keyPath: 'id' });
     db.createObjectStore('jobItems', { keyPath: ['jobId', 'key'] });
   }
+  if (oldVersion < 4) {
+    db.createObjectStore('personaSets', { keyPath: 'id' });
+    db.createObjectStore('embeddings');
+    db.createObjectStore('runs', { keyPath: 'id' }).createIndex('createdAt', 'createdAt');
+    db.createObjectStore('targets', { keyPath: 'id' }).createIndex('kind', 'kind');
+  }
 }
 
 /**
@@ -131,5 +167,5 @@ export function authorPostsRange(corpusId: string, author: string): IDBKeyRange 
 }
 
 /** Names of all object stores, for dumps and wipe-outs in tests. */
-export const STORE_NAMES = ['corpora', 'authors', 'posts', 'references', 'referenceData', 'personas', 'jobs', 'jobItems'] as const;
+export const STORE_NAMES = ['corpora', 'authors', 'posts', 'references', 'referenceData', 'personas', 'jobs', 'jobItems', 'personaSets', 'embeddings', 'runs', 'targets'] as const;
 export type StoreName = (typeof STORE_NAMES)[number];
