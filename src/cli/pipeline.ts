@@ -184,7 +184,7 @@ export function personaLine(p: StoredPersona): Record<string, unknown> {
   return {
     // A PersonaRecord (src/contracts/persona.ts) plus stage detail, so `npm run align -- --pool
     // personas.jsonl` and the app read it as is; fields a persona has not reached are left out.
-    id: p.id, source: p.source, author: p.source.author, corpusId: p.corpusId, status: p.status, text: p.text, meta: p.meta,
+    id: p.id, source: p.source, author: p.source.kind === 'mined' ? p.source.author : undefined, corpusId: p.corpusId, status: p.status, text: p.text, meta: p.meta,
     quality: p.quality,
     answers: p.answers,
     traits: p.traits,

@@ -3,7 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { controls } from '../../app/tokens';
 import type { StoredPost } from '../../contracts/corpus-store';
 import { wordCount } from '../../core/stages/words';
-import type { StoredPersona } from '../../core/stages/types';
+import { personaSubject, type StoredPersona } from '../../core/stages/types';
 
 /**
  * <persona-detail>: one persona beside the posts it was written from (the posts mining used are
@@ -40,7 +40,7 @@ export class PersonaDetail extends LitElement {
     return html`
       <div class="cols">
         <section aria-labelledby="pt">
-          <h3 id="pt">Persona of <span dir="auto">${p.source.author}</span> (${wordCount(p.text)} words, ${p.status})</h3>
+          <h3 id="pt">Persona of <span dir="auto">${personaSubject(p)}</span> (${wordCount(p.text)} words, ${p.status})</h3>
           <div class="text persona-text" dir="auto">${p.text}</div>
           <dl>
             ${mine ? html`<dt>Model</dt><dd>${mine.provenance.modelId} (${mine.provenance.backend})</dd>

@@ -3,7 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import '@lit-labs/virtualizer';
 import { controls } from '../../app/tokens';
 import { wordCount } from '../../core/stages/words';
-import type { StoredPersona } from '../../core/stages/types';
+import { personaSubject, type StoredPersona } from '../../core/stages/types';
 
 /** Fired (bubbling, composed) when a persona row is chosen; detail: the persona id. */
 export const SELECT_PERSONA = 'pa-select-persona';
@@ -43,7 +43,7 @@ export class PersonaList extends LitElement {
     const note = this.extra?.(p);
     return html`<button type="button" class="row" data-id=${p.id} aria-current=${p.id === this.selectedId ? 'true' : 'false'}
       @click=${() => this.dispatchEvent(new CustomEvent<string>(SELECT_PERSONA, { detail: p.id, bubbles: true, composed: true }))}>
-      <span dir="auto" class="author">${p.source.author}</span>
+      <span dir="auto" class="author">${personaSubject(p)}</span>
       <span class="num">${wordCount(p.text)} words</span>
       <span class="status">${p.status}</span>
       <span class="first" dir="auto">${first.slice(0, 200)}</span>

@@ -3,7 +3,7 @@ import { customElement, state } from 'lit/decorators.js';
 import type { AuthorFilter, StoredPost } from '../../contracts/corpus-store';
 import { formatCount } from '../../core/format';
 import { PERSONA_PROMPT, type PromptTemplate } from '../../core/stages/prompts';
-import type { StageName } from '../../core/stages/types';
+import { personaSubject, type StageName } from '../../core/stages/types';
 import type { PersonaJobs, ViewPersona } from '../../pipeline/persona-jobs-controller';
 import { pipelineOptions } from '../../pipeline/stages/persona-pipeline';
 import { PersonaStageBase, errorText } from '../persona-stage-base/persona-stage-base';
@@ -39,7 +39,7 @@ export class PersonasStage extends PersonaStageBase {
     const p = this.personas.find((x) => x.id === id);
     if (!p || !this.sel) return;
     try {
-      this.posts = await (await this.getJobs()).posts(this.sel.corpusId, p.source.author);
+      this.posts = await (await this.getJobs()).posts(this.sel.corpusId, personaSubject(p));
     } catch (e) {
       this.error = errorText(e);
     }

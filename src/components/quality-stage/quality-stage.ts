@@ -2,7 +2,7 @@ import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { StoredPost } from '../../contracts/corpus-store';
 import { formatCount } from '../../core/format';
-import type { StageName, StoredPersona } from '../../core/stages/types';
+import { personaSubject, type StageName, type StoredPersona } from '../../core/stages/types';
 import type { PersonaJobs, ViewPersona } from '../../pipeline/persona-jobs-controller';
 import { pipelineOptions } from '../../pipeline/stages/persona-pipeline';
 import { PersonaStageBase, errorText } from '../persona-stage-base/persona-stage-base';
@@ -67,7 +67,7 @@ export class QualityStage extends PersonaStageBase {
     try {
       await (await this.getJobs()).setOverride(p, verdict);
       await this.loadData(await this.getJobs());
-      this.status = verdict ? `Marked ${p.source.author} as ${verdict === 'keep' ? 'kept' : 'rejected'} by hand.` : `Manual verdict of ${p.source.author} removed.`;
+      this.status = verdict ? `Marked ${personaSubject(p)} as ${verdict === 'keep' ? 'kept' : 'rejected'} by hand.` : `Manual verdict of ${personaSubject(p)} removed.`;
     } catch (e) {
       this.error = errorText(e);
     }
@@ -77,7 +77,7 @@ export class QualityStage extends PersonaStageBase {
     this.selectedId = id;
     const p = this.personas.find((x) => x.id === id);
     if (!p || !this.sel) return;
-    this.posts = await (await this.getJobs()).posts(this.sel.corpusId, p.source.author);
+    this.posts = await (await this.getJobs()).posts(this.sel.corpusId, personaSubject(p));
   }
 
   override render() {

@@ -81,7 +81,7 @@ export async function assessPersona(ctx: StageContext, persona: StoredPersona, p
   const { llm, model, signal } = ctx;
   const mine = persona.stages.mine;
   const verbatimWords = mine?.verbatimWords ?? DEFAULT_VERBATIM_WORDS;
-  const rules = runRuleChecks(persona.text, persona.source.author, mine?.verbatim ?? [], verbatimWords, options.rules);
+  const rules = runRuleChecks(persona.text, persona.source.kind === 'mined' ? persona.source.author : '', mine?.verbatim ?? [], verbatimWords, options.rules);
   // A persona cut off at maxTokens ends mid-sentence: reject it whatever its word count.
   if (mine?.finishReason === 'length') rules.push({ rule: 'length', passed: false, detail: 'the model stopped at maxTokens: the persona is cut off' });
   const decoding: DecodingOptions = { ...options.decoding, seed: options.seed };

@@ -5,7 +5,7 @@
  * (a new quality threshold) without calling the model again.
  */
 import type { DecodingOptions, LlmBackendKind } from '../../contracts/llm';
-import type { PersonaRecord } from '../../contracts/persona';
+import type { PersonaRecord, PersonaSource } from '../../contracts/persona';
 
 export type StageName = 'mine' | 'quality' | 'profile';
 export const STAGE_NAMES: readonly StageName[] = ['mine', 'quality', 'profile'];
@@ -115,11 +115,31 @@ export interface ProfileDetail {
 export type PersonaStatus = 'mined' | 'kept' | 'rejected' | 'profiled';
 
 export interface StoredPersona extends PersonaRecord {
-  source: { kind: 'mined'; corpusId: string; author: string };
-  /** Copy of source.corpusId, top level so IndexedDB can index it. */
+  /** 'mined' (stage 2 wrote it from a corpus author) or 'imported' (a persona file the user brought). */
+  source: PersonaSource;
+  /**
+   * The owner id, top level so IndexedDB can index it: the corpus id for mined personas (a copy of
+   * source.corpusId), the persona-set id ("set-…", src/contracts/persona-set.ts) for imported ones.
+   */
   corpusId: string;
   status: PersonaStatus;
   stages: { mine?: MineDetail; quality?: QualityAssessment; profile?: ProfileDetail };
+}
+
+export type MinedSource = Extract<PersonaSource, { kind: 'mined' }>;
+/** A persona stage 2 wrote from one corpus author's posts. */
+export type MinedPersona = StoredPersona & { source: MinedSource };
+
+export function isMined(p: StoredPersona): p is MinedPersona {
+  return p.source.kind === 'mined';
+}
+
+/**
+ * Who a persona speaks for, in a view or a job item: the author for mined personas, the persona id
+ * otherwise (an imported set's own ids).
+ */
+export function personaSubject(p: StoredPersona): string {
+  return p.source.kind === 'mined' ? p.source.author : p.id;
 }
 
 /** The persona id for an author of a corpus: stable across re-runs, so a re-run replaces, never duplicates. */

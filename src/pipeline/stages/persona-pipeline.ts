@@ -27,7 +27,7 @@ import { promptRef, type PromptTemplate } from '../../core/stages/prompts';
 import { assessPersona, qualityOptions, type QualityOptions, type QualityOptionsInput } from '../../core/stages/quality';
 import { answerQuestionnaire, questionnaireOptions, type QuestionnaireOptions } from '../../core/stages/questionnaire';
 import type { SelectablePost } from '../../core/stages/select-posts';
-import { minedPersonaId, STAGE_NAMES, type StageName, type StoredPersona } from '../../core/stages/types';
+import { isMined, minedPersonaId, STAGE_NAMES, type StageName, type StoredPersona } from '../../core/stages/types';
 import { runJob, type ItemWorker, type JobLock, type JobRecord, type JobSummary } from '../job-runner';
 import type { PipelineStore } from './store';
 
@@ -151,7 +151,8 @@ export function profileWorker(llm: LlmService, req: Pick<PipelineRequest, 'corpu
 async function stageKeys(stage: StageName, req: PipelineRequest): Promise<string[]> {
   if (stage === 'mine') return req.authors.map((a) => a.key);
   const wanted = new Set(req.authors.map((a) => a.key));
-  const personas = await req.store.listPersonas(req.corpusId);
+  // Mining jobs are per corpus author: only mined personas have one.
+  const personas = (await req.store.listPersonas(req.corpusId)).filter(isMined);
   const eligible = personas.filter((p) => wanted.has(p.source.author) && (stage === 'quality' ? p.stages.mine !== undefined : p.quality?.kept === true));
   // Keep the authors' order so pilot runs take the same authors in every stage.
   const order = new Map(req.authors.map((a, i) => [a.key, i]));

@@ -11,6 +11,7 @@ import type { PersonasStage } from '../../../src/components/personas-stage/perso
 import { PersonaJobs } from '../../../src/pipeline/persona-jobs-controller';
 import { openAppDb } from '../../../src/storage/db';
 import { listPersonas } from '../../../src/storage/persona-store';
+import { personaSubject } from '../../../src/core/stages/types';
 import type { LlmService } from '../../../src/contracts/llm';
 import { deepActiveElement, deepQuery, deepQueryAll, text, waitFor } from '../ui/helpers';
 import { importDemo, loadedEngine, setInput, shadowText } from './helpers';
@@ -66,7 +67,7 @@ describe('<personas-stage>', () => {
     const db = await openAppDb(dbName);
     const personas = await listPersonas(db, corpusId);
     expect(personas).toHaveLength(4);
-    expect(new Set(personas.map((p) => p.source.author)).size).toBe(4);
+    expect(new Set(personas.map((p) => personaSubject(p))).size).toBe(4);
     const items = await new PersonaJobs(db).store.listItems(PersonaJobs.jobId(corpusId, 'mine'));
     expect(items.filter((i) => i.state === 'done')).toHaveLength(4);
     db.close();

@@ -8,7 +8,7 @@
 import { openDB } from 'idb';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { ChoiceRequest, ChoiceResponse } from '../../../src/contracts/llm';
-import type { StoredPersona } from '../../../src/core/stages/types';
+import { personaSubject, type StoredPersona } from '../../../src/core/stages/types';
 import { AppError } from '../../../src/core/errors';
 import { createTestEngine, TEST_ENGINE_ID, type TestEngine } from '../../../src/llm/test-engine';
 import { fetchDemoCorpus } from '../../../src/components/import-panel/demo-corpus';
@@ -51,7 +51,7 @@ async function loadedEngine(): Promise<TestEngine> {
 
 function essence(ps: StoredPersona[]): unknown[] {
   return ps
-    .map((p) => ({ author: p.source.author, status: p.status, text: p.text, meta: p.meta, quality: p.quality, answers: p.answers, traits: p.traits, flags: p.stages.profile?.flags }))
+    .map((p) => ({ author: personaSubject(p), status: p.status, text: p.text, meta: p.meta, quality: p.quality, answers: p.answers, traits: p.traits, flags: p.stages.profile?.flags }))
     .sort((a, b) => (a.author < b.author ? -1 : 1));
 }
 

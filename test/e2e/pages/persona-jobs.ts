@@ -13,6 +13,7 @@ import { getPosts, listAuthors } from '../../../src/storage/corpus-store';
 import { openAppDb } from '../../../src/storage/db';
 import { findInterruptedJobs, IdbPipelineStore, listJobs, webLocksJobLock } from '../../../src/storage/job-store';
 import { listPersonas } from '../../../src/storage/persona-store';
+import { personaSubject } from '../../../src/core/stages/types';
 import { installAppScriptPolicy } from '../../../src/services/trusted-types';
 
 // The app's Trusted Types policy for worker script URLs, as the app's entry installs it.
@@ -69,7 +70,7 @@ async function personas(dbName: string, corpusId: string): Promise<PersonaEssenc
   const db = await openAppDb(dbName);
   try {
     return (await listPersonas(db, corpusId))
-      .map((p) => ({ id: p.id, author: p.source.author, status: p.status, text: p.text, quality: p.quality ?? null, answers: p.answers ?? null, traits: p.traits ?? null }))
+      .map((p) => ({ id: p.id, author: personaSubject(p), status: p.status, text: p.text, quality: p.quality ?? null, answers: p.answers ?? null, traits: p.traits ?? null }))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   } finally {
     db.close();

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, statSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import type { StoredPersona } from '../../../src/core/stages';
+import { personaSubject, type StoredPersona } from '../../../src/core/stages';
 import { abortJob, processJobLock, runJob, summarizeJob, type ItemWorker, type JobRecord } from '../../../src/pipeline/job-runner';
 import { JOURNAL_FILE, openFileStore } from '../../../src/pipeline/stages/file-store';
 import { MemoryPipelineStore } from '../../../src/pipeline/stages/memory-store';
@@ -129,7 +129,7 @@ describe('persona pipeline jobs', () => {
     expect(r.jobs.mine!.job).toMatchObject({ status: 'paused', stoppedBy: 'limit' });
     expect(r.jobs.mine!.counts.done).toBe(2);
     expect(r.jobs.quality!.counts.done).toBe(2);
-    expect((await store.listPersonas('c1')).map((p) => p.source.author)).toEqual(['a0', 'a1']);
+    expect((await store.listPersonas('c1')).map((p) => personaSubject(p))).toEqual(['a0', 'a1']);
     const r2 = await pipelineRun(store, llm);
     expect(r2.complete).toBe(true);
     expect(r2.jobs.quality!.job.total).toBe(6);
