@@ -35,6 +35,8 @@ export interface EmbedderInfo {
   maxTokens?: number;
   /** Human-readable limits to show next to the model's name (e.g. "no synonyms"). */
   limits?: string[];
+  /** Where a pretrained model runs ('webgpu', or 'wasm' on the CPU); absent for the lexical embedder. */
+  device?: 'webgpu' | 'wasm';
 }
 
 /** n vectors of `dim` floats, row-major: vector i is `vectors.subarray(i * dim, (i + 1) * dim)`. */
