@@ -20,6 +20,7 @@ import { subsetCloud, type WeightedCloud } from '../core/cloud';
 import { systematicSample } from '../core/align/plan';
 import { AppError, throwIfAborted } from '../core/errors';
 import type { ProgressCallback } from '../contracts/progress';
+import type { StoredRun, StoredRunResult } from '../contracts/run';
 import type { AlignRunner, BackendChoice, BackendReport } from './align-runner';
 import { loadPool, loadReference, sha256Hex, type InputServices, type LoadedPool, type LoadedReference, type PoolInput, type ReferenceInput } from './align-inputs';
 import { buildManifest, type RunManifest } from './align-manifest';
@@ -80,6 +81,8 @@ export interface AlignRunResult {
   /** Indices of the random-subset baseline. */
   randomIndices: Int32Array;
   diagnostics: AlignDiagnostics;
+  /** The reference points the diagnostics were measured against (see judgedReference). */
+  judged: WeightedCloud;
   backend: BackendReport;
   manifest: RunManifest;
 }
@@ -136,7 +139,7 @@ export async function runAlignStage(
     selectedSha256: await (services.sha256 ?? sha256Hex)(Array.from(out.result.selected).join(',')),
   });
   report('done', `Selected ${out.result.selected.length} of ${pool.cloud.n} personas.`, 1, 1);
-  return { method, size: K, seed, pool, reference, align: out.result, randomIndices, diagnostics, backend: out.backend, manifest };
+  return { method, size: K, seed, pool, reference, align: out.result, randomIndices, diagnostics, judged: judgedReference(ev, seed), backend: out.backend, manifest };
 }
 
 /**
@@ -159,7 +162,7 @@ export async function diagnoseRun(
   const z = standardizerOf(referenceIn);
   const pool = applyStandardizer(poolIn, z);
   const big = referenceIn.n > DIAGNOSTICS_MAX_REFERENCE;
-  const reference = applyStandardizer(big ? subsetCloud(referenceIn, systematicSample(referenceIn.weights, DIAGNOSTICS_MAX_REFERENCE, seed)) : referenceIn, z);
+  const reference = applyStandardizer(judgedReference(ev, seed), z);
   // In-sample, the floor is drawn from the (possibly subsampled) reference itself, as before.
   const match = ev.inSample ? reference : applyStandardizer(ev.match, z);
   const opts = { seed };
@@ -176,10 +179,108 @@ export async function diagnoseRun(
   return { pool: before, random: rnd, selected: after, floor, evaluation: ev.evaluation, unit: 'reference SD', referenceSubsample: big ? reference.n : undefined };
 }
 
+/**
+ * The reference points the diagnostics are measured against, in trait units: the held-out part
+ * (the whole reference in-sample), or its seeded subsample above DIAGNOSTICS_MAX_REFERENCE —
+ * exactly what diagnoseRun judges, so a stored run can be re-judged or plotted without the split.
+ */
+export function judgedReference(ev: EvaluationReference, seed: number): WeightedCloud {
+  const h = ev.heldOut;
+  return h.n > DIAGNOSTICS_MAX_REFERENCE ? subsetCloud(h, systematicSample(h.weights, DIAGNOSTICS_MAX_REFERENCE, seed)) : h;
+}
+
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function now(): number {
   return performance.now();
+}
+
+/**
+ * What a stored run keeps of a result (src/contracts/run.ts): enough for Results, exports and
+ * bundles without recomputing. Importance weights and their ESS only when the method computed them.
+ */
+export function toStoredRunResult(r: AlignRunResult): StoredRunResult {
+  const out: StoredRunResult = {
+    manifest: JSON.parse(JSON.stringify(r.manifest)) as Record<string, unknown>,
+    poolIds: [...r.pool.ids],
+    pool: { points: r.pool.cloud.points, weights: r.pool.cloud.weights, n: r.pool.cloud.n },
+    reference: { points: r.judged.points, weights: r.judged.weights, n: r.judged.n },
+    selected: r.align.selected,
+    randomIndices: r.randomIndices,
+    diagnostics: { pool: r.diagnostics.pool, random: r.diagnostics.random, selected: r.diagnostics.selected, unit: r.diagnostics.unit },
+  };
+  if (r.diagnostics.floor) out.diagnostics.floor = r.diagnostics.floor;
+  if (r.align.importance) {
+    out.importanceWeights = r.align.weights;
+    out.ess = r.align.ess;
+  }
+  if (r.pool.records) out.records = r.pool.records;
+  return out;
+}
+
+/** A short label for run lists: "nearest · K=300 · demo personas vs builtin:global". */
+export function alignRunTitle(input: AlignStageInput): string {
+  // Structural: pool kinds added later (stored persona sets) are named by `name` when they have one.
+  const p = input.pool as { kind: string; name?: unknown };
+  const pool = p.kind === 'demo' ? 'demo personas' : typeof p.name === 'string' ? p.name : p.kind;
+  const ref = input.reference.kind === 'builtin' ? `builtin:${input.reference.entryId}` : `stored:${input.reference.id}`;
+  return `${input.options.method ?? DEFAULT_METHOD} · K=${input.options.size} · ${pool} vs ${ref}`;
+}
+
+/** Where runs are recorded (src/storage/run-store.ts RunStore fits; structural so Node tests can fake it). */
+export interface RunRecorder {
+  putRun(run: StoredRun): Promise<void>;
+  getRun(id: string): Promise<StoredRun | undefined>;
+  /** Runs `fn` holding the run's single-writer lock; rejects when another tab holds it. */
+  withRunLock<T>(id: string, fn: () => Promise<T>): Promise<T>;
+}
+
+export interface RecordedAlignRun {
+  runId: string;
+  result: AlignRunResult;
+  /** Set when the finished run could not be stored (e.g. storage full): the result is shown but not kept. */
+  storeError: Error | undefined;
+}
+
+/**
+ * runAlignStage as a stored run under `runId`: holds the run's lock throughout, stores it
+ * 'running' with its request first (a reload finds it there and can resume it), then 'done' with
+ * toStoredRunResult, or 'cancelled'/'failed' with the error. Resuming is calling this again with
+ * the same id and the stored request: same inputs and seed give the same selection, and the
+ * record keeps its createdAt.
+ */
+export async function runAlignStageRecorded(
+  signal: AbortSignal | undefined,
+  runId: string,
+  input: AlignStageInput,
+  services: AlignStageServices & { runs: RunRecorder },
+  onProgress?: ProgressCallback,
+): Promise<RecordedAlignRun> {
+  const runs = services.runs;
+  return runs.withRunLock(runId, async () => {
+    const before = await runs.getRun(runId);
+    const stamp = new Date().toISOString();
+    const base: StoredRun = { id: runId, kind: 'align', status: 'running', title: alignRunTitle(input), createdAt: before?.createdAt ?? stamp, updatedAt: stamp, request: input };
+    await runs.putRun(base);
+    let result: AlignRunResult;
+    try {
+      result = await runAlignStage(signal, input, services, onProgress);
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      const status = err.name === 'AbortError' || signal?.aborted ? 'cancelled' : 'failed';
+      // The run's own error is what the caller must see; a failing store write must not hide it.
+      await runs.putRun({ ...base, status, updatedAt: new Date().toISOString(), error: { name: err.name, message: err.message } }).catch(() => {});
+      throw e;
+    }
+    try {
+      await runs.putRun({ ...base, status: 'done', updatedAt: new Date().toISOString(), result: toStoredRunResult(result) });
+      return { runId, result, storeError: undefined };
+    } catch (e) {
+      const storeError = e instanceof Error ? e : new Error(String(e));
+      await runs.putRun({ ...base, status: 'failed', updatedAt: new Date().toISOString(), error: { name: storeError.name, message: storeError.message } }).catch(() => {});
+      return { runId, result, storeError };
+    }
+  });
 }

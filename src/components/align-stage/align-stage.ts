@@ -9,9 +9,10 @@ import { formatCount } from '../../core/format';
 import { BUILTIN_REFERENCE_PATH, validateBuiltinReference, type BuiltinEntry } from '../../core/reference/builtin';
 import { epsilonStepOf, type EpsilonStep } from '../../pipeline/align-progress';
 import type { AlignRunner } from '../../pipeline/align-runner';
-import { runAlignStage, type AlignRunResult, type AlignStageInput } from '../../pipeline/align-stage';
+import { runAlignStage, runAlignStageRecorded, type AlignRunResult, type AlignStageInput } from '../../pipeline/align-stage';
+import type { StoredRun } from '../../contracts/run';
 import { referenceServicesContext, type ReferenceServices } from '../reference-manager/context';
-import { alignRunnerContext } from './context';
+import { alignRunStoreContext, alignRunnerContext, type AlignRunStore } from './context';
 import type { AlignForm } from '../align-form/align-form';
 import type { AlignResults } from '../align-results/align-results';
 import '../align-form/align-form';
@@ -32,8 +33,16 @@ type StoredRefs = Pick<ReferenceStoreApi, 'listReferences' | 'getReferenceInfo' 
  * - `references` (or context `referenceServicesContext`, its `store`): stored references; the
  *   "Stored reference" choice is disabled without it;
  * - `fetchText`: public files (demo personas, built-in reference); default fetch from the app's base URL.
+ * - `runs` (or context `alignRunStoreContext`): where runs are recorded (src/storage/run-store.ts),
+ *   default the app's database; `null` records nothing.
  *
- * Events: `pa-align-done` (detail: AlignRunResult) after a run.
+ * Every run is stored: 'running' with its request while computed (holding the run's Web Lock),
+ * then 'done' with its result, 'cancelled' or 'failed'. On opening, a run left 'running' by a tab
+ * that closed or crashed (no live lock) is offered for Resume (same request, same seed, same
+ * selection) or Discard; one another tab is computing is shown as running there, not resumable.
+ *
+ * Events: `pa-align-done` (detail: AlignRunResult) after a run; `pa-run-stored` (detail: { runId })
+ * once its result is stored.
  */
 @customElement('align-stage')
 export class AlignStage extends LitElement {
@@ -48,6 +57,17 @@ export class AlignStage extends LitElement {
   /** Overrides the context's reference store. */
   @property({ attribute: false }) references: StoredRefs | undefined;
   @property({ attribute: false }) fetchText: ((path: string) => Promise<string>) | undefined;
+
+  @consume({ context: alignRunStoreContext, subscribe: true })
+  @property({ attribute: false })
+  runs: AlignRunStore | null | undefined;
+
+  /** Runs left 'running' by a closed or crashed tab, newest first (offered for Resume). */
+  @state() private interrupted: StoredRun[] = [];
+  /** Runs another tab or window is computing right now. */
+  @state() private elsewhere: StoredRun[] = [];
+  /** The id of the run this element is computing (or resuming). */
+  private runId: string | undefined;
 
   @state() private phase: Phase = 'idle';
   @state() private progress: Progress | undefined;
@@ -82,12 +102,22 @@ export class AlignStage extends LitElement {
       align-results {
         margin-top: var(--pa-space-4);
       }
+      .resume {
+        border: 1px solid var(--pa-border, currentColor);
+        border-radius: var(--pa-radius);
+        padding: var(--pa-space-3) var(--pa-space-4);
+        margin: var(--pa-space-4) 0;
+      }
+      .resume p {
+        margin: 0 0 var(--pa-space-2);
+      }
     `,
   ];
 
   override connectedCallback(): void {
     super.connectedCallback();
     void this.loadBuiltins();
+    void this.checkRuns();
   }
 
   override disconnectedCallback(): void {
@@ -127,7 +157,47 @@ export class AlignStage extends LitElement {
     }
   }
 
-  private async run(input: AlignStageInput): Promise<void> {
+  private async runStore(): Promise<AlignRunStore | undefined> {
+    if (this.runs === null) return undefined;
+    this.runs ??= await (await import('./default-runner')).createDefaultRunStore();
+    return this.runs;
+  }
+
+  /** Finds runs to offer for Resume, and runs other tabs are computing. Errors only cost the offer. */
+  async checkRuns(): Promise<void> {
+    try {
+      const store = await this.runStore();
+      if (!store) return;
+      const interrupted = (await store.findInterruptedRuns('align')).filter((r) => r.id !== this.runId);
+      const free = new Set(interrupted.map((r) => r.id));
+      const running = (await store.listRuns('align')).filter((r) => r.status === 'running' && r.id !== this.runId && !free.has(r.id));
+      this.interrupted = interrupted;
+      this.elsewhere = running;
+    } catch (e) {
+      this.status = `Earlier runs could not be checked: ${message(e)}`;
+    }
+  }
+
+  /** Re-runs an interrupted run's stored request under its id (same seed ⇒ same selection). */
+  async resume(id: string): Promise<void> {
+    const run = this.interrupted.find((r) => r.id === id);
+    if (!run || this.phase === 'running') return;
+    this.interrupted = this.interrupted.filter((r) => r.id !== id);
+    await this.run(run.request as AlignStageInput, run.id);
+  }
+
+  /** Marks an interrupted run failed ('interrupted'), so it is no longer offered. */
+  async discard(id: string): Promise<void> {
+    try {
+      await (await this.runStore())?.markInterrupted(id);
+      this.status = 'The interrupted run was discarded.';
+    } catch (e) {
+      this.error = message(e);
+    }
+    await this.checkRuns();
+  }
+
+  private async run(input: AlignStageInput, resumeId?: string): Promise<void> {
     if (this.phase === 'running') return;
     this.error = undefined;
     this.result = undefined;
@@ -143,10 +213,25 @@ export class AlignStage extends LitElement {
     try {
       this.runner ??= (await import('./default-runner')).createDefaultAlignRunner();
       const store = this.store();
-      const result = await runAlignStage(abort.signal, input, { align: this.runner, fetchText: this.fetcher(), ...(store ? { references: store } : {}) }, (p) => this.onProgress(p));
+      const services = { align: this.runner, fetchText: this.fetcher(), ...(store ? { references: store } : {}) };
+      const runs = await this.runStore();
+      const onProgress = (p: Progress): void => this.onProgress(p);
+      let result: AlignRunResult;
+      let storeNote = '';
+      if (runs) {
+        const { newRunId } = await import('../../storage/run-store');
+        this.runId = resumeId ?? newRunId('align');
+        if (resumeId) this.status = 'Resuming the interrupted alignment with its inputs and seed.';
+        const rec = await runAlignStageRecorded(abort.signal, this.runId, input, { ...services, runs }, onProgress);
+        result = rec.result;
+        if (rec.storeError) storeNote = ` The run could not be stored (${rec.storeError.message}); download what you need now.`;
+        else this.dispatchEvent(new CustomEvent<{ runId: string }>('pa-run-stored', { detail: { runId: rec.runId }, bubbles: true, composed: true }));
+      } else {
+        result = await runAlignStage(abort.signal, input, services, onProgress);
+      }
       this.result = result;
       this.phase = 'done';
-      this.status = `Done: selected ${formatCount(result.align.selected.length)} personas.`;
+      this.status = `Done: selected ${formatCount(result.align.selected.length)} personas.${storeNote}`;
       this.dispatchEvent(new CustomEvent<AlignRunResult>('pa-align-done', { detail: result, bubbles: true, composed: true }));
       await this.updateComplete;
       const res = this.renderRoot.querySelector<AlignResults>('align-results');
@@ -168,6 +253,8 @@ export class AlignStage extends LitElement {
       this.elapsedMs = performance.now() - t0;
       if (this.abort === abort) this.abort = undefined;
       this.cancelling = false;
+      this.runId = undefined;
+      void this.checkRuns();
     }
   }
 
@@ -189,9 +276,34 @@ export class AlignStage extends LitElement {
     this.ticker = undefined;
   }
 
+  private renderRunOffers(running: boolean) {
+    const r = this.interrupted[0];
+    return html`
+      ${r
+        ? html`<section class="resume" aria-labelledby="al-resume-title" data-testid="al-resume">
+            <h3 id="al-resume-title">Interrupted alignment</h3>
+            <p>
+              “${r.title}”, started ${new Date(r.createdAt).toLocaleString()}, stopped when its tab was closed or crashed. Resume runs it again with the
+              same inputs and seed (same selection); Discard marks it interrupted.
+              ${this.interrupted.length > 1 ? ` ${this.interrupted.length - 1} older interrupted run(s) are listed after this one is handled.` : ''}
+            </p>
+            <button type="button" ?disabled=${running} @click=${() => void this.resume(r.id)}>Resume</button>
+            <button type="button" ?disabled=${running} @click=${() => void this.discard(r.id)}>Discard</button>
+          </section>`
+        : nothing}
+      ${this.elsewhere.length > 0
+        ? html`<p class="hint" role="status" data-testid="al-elsewhere">
+            ${this.elsewhere.length === 1 ? `An alignment (“${this.elsewhere[0]!.title}”) is running in another tab or window.` : `${this.elsewhere.length} alignments are running in other tabs or windows.`}
+            Its result is stored when it finishes; this tab will not compute it a second time.
+          </p>`
+        : nothing}
+    `;
+  }
+
   override render() {
     const running = this.phase === 'running';
     return html`
+      ${this.renderRunOffers(running)}
       <align-form
         .builtins=${this.builtins}
         .stored=${this.stored}

@@ -17,3 +17,9 @@ export async function fetchPublicText(path: string): Promise<string> {
   if (!res.ok) throw new AppError('InputError', `Could not load ${url} (HTTP ${res.status}); reload the page, or check that the app is served with its public files.`);
   return res.text();
 }
+
+/** The run store over the app's database (lazily loaded with idb). */
+export async function createDefaultRunStore(): Promise<import('./context').AlignRunStore> {
+  const { RunStore } = await import('../../storage/run-store');
+  return new RunStore();
+}
