@@ -1,0 +1,46 @@
+/** Small fake model folders and an in-memory FileStore for the embed-models unit tests. */
+import type { FileStore } from '../../../src/embed-models/cache';
+import type { FolderFile } from '../../../src/embed-models/folder';
+
+const json = (v: unknown): Blob => new Blob([JSON.stringify(v)]);
+
+/** A folder with config, tokenizer and the given weight files (fake bytes of the given sizes). */
+export function fakeFolder(weights: Record<string, number> = { 'onnx/model.onnx': 64 }, omit: string[] = []): FolderFile[] {
+  const files: FolderFile[] = [
+    { path: 'config.json', file: json({ model_type: 'bert', hidden_size: 384 }) },
+    { path: 'tokenizer.json', file: json({ model: { type: 'WordPiece' } }) },
+    { path: 'tokenizer_config.json', file: json({ model_max_length: 512 }) },
+    { path: 'README.md', file: new Blob(['# model card']) },
+    ...Object.entries(weights).map(([path, n]) => ({ path, file: new Blob([new Uint8Array(n).fill(7)]) })),
+  ];
+  return files.filter((f) => !omit.includes(f.path));
+}
+
+export interface MemoryStore extends FileStore {
+  map: Map<string, Blob>;
+  puts: string[];
+}
+
+/** Cache Storage stand-in; `failAfter` makes the n-th put (0-based) throw `failWith`. */
+export function memoryStore(failAfter?: number, failWith: unknown = new DOMException('full', 'QuotaExceededError')): MemoryStore {
+  const map = new Map<string, Blob>();
+  const puts: string[] = [];
+  return {
+    map,
+    puts,
+    async keys() {
+      return [...map.keys()];
+    },
+    async put(url, data) {
+      if (failAfter !== undefined && puts.length >= failAfter) throw failWith;
+      puts.push(url);
+      map.set(url, data);
+    },
+    async size(url) {
+      return map.get(url)?.size;
+    },
+    async delete(url) {
+      map.delete(url);
+    },
+  };
+}
