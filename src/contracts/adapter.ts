@@ -80,6 +80,14 @@ export interface AdapterReport {
   options: Required<AdapterOptions>;
   backend: 'cpu' | 'webgpu';
   ms: number;
+  /** 'held-out' (default), or 'in-sample' when the split left no held-out query (holdout 0). */
+  evaluation?: 'held-out' | 'in-sample';
+  /** The epoch whose weights were kept (0 = none beat the frozen embedder: the identity is returned). */
+  bestEpoch?: number;
+  /** Optimiser steps run. */
+  steps?: number;
+  /** Why the WebGPU trainer was not used or stopped (software adapter, device lost): the CPU ran instead. */
+  fallback?: string;
 }
 
 export type TrainAdapter = (
