@@ -18,7 +18,7 @@ export const services: AlignStageServices = { fetchText, align: inThreadAlignRun
 export const demoInput = (method: 'nearest' | 'is' | 'ot' = 'nearest', size = 60): AlignStageInput => ({
   pool: { kind: 'demo' },
   reference: { kind: 'builtin', entryId: 'global', n: 600, seed: 3 },
-  options: { method, size, seed: 11, ...(method === 'ot' ? { sinkhorn: { tol: 1e-3 } } : {}) },
+  options: { method, size, seed: 11, ...(method === 'ot' ? { sinkhorn: { tol: 1e-2, maxIter: 150 } } : {}) },
 });
 
 export async function demoRun(method: 'nearest' | 'is' | 'ot' = 'nearest', size = 60): Promise<StoredRun> {
