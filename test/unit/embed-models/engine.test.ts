@@ -3,7 +3,7 @@ import { createEmbedApi, type Extractor, type ExtractorRequest } from '../../../
 import { importEmbedFolder } from '../../../src/embed-models/cache';
 import { findEmbedModel, type Pooling } from '../../../src/embed-models/registry';
 import type { Progress } from '../../../src/contracts/progress';
-import { fakeFolder, memoryStore } from './helpers';
+import { fakeFolder, memoryStore, rejection } from './helpers';
 
 const MINILM = 'Xenova/all-MiniLM-L6-v2';
 const E5 = 'Xenova/multilingual-e5-small';
@@ -137,7 +137,7 @@ describe('embedding worker API', () => {
       },
     });
     requests.length = 0;
-    const err = await offline.load(MINILM).catch((e: unknown) => e as Error);
+    const err = await rejection(offline.load(MINILM));
     expect(requests.length).toBe(1);
     expect(err).toMatchObject({ name: 'ModelError' });
     expect(err.message).toMatch(/Could not download Xenova\/all-MiniLM-L6-v2 \(Failed to fetch\).*import the model folder/);

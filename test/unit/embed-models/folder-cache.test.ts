@@ -3,7 +3,7 @@ import { checkEmbedFolder, guessEntry } from '../../../src/embed-models/folder';
 import { deleteCachedEmbedModel, HF_HOST, importEmbedFolder, listCachedEmbedModels, modelBaseUrl } from '../../../src/embed-models/cache';
 import { EMBED_MODELS, findEmbedModel } from '../../../src/embed-models/registry';
 import type { Progress } from '../../../src/contracts/progress';
-import { fakeFolder, memoryStore } from './helpers';
+import { fakeFolder, memoryStore, rejection } from './helpers';
 
 const minilm = findEmbedModel('Xenova/all-MiniLM-L6-v2');
 const e5 = findEmbedModel('Xenova/multilingual-e5-small');
@@ -26,7 +26,7 @@ describe('model folder check', () => {
     const files = fakeFolder({ 'onnx/model_q4.onnx': 10 }, ['tokenizer.json']);
     const idx = files.findIndex((f) => f.path === 'tokenizer_config.json');
     files[idx] = { path: 'tokenizer_config.json', file: new Blob(['{not json']) };
-    const err = await checkEmbedFolder(files, minilm).catch((e: unknown) => e as Error);
+    const err = await rejection(checkEmbedFolder(files, minilm));
     expect(err).toMatchObject({ name: 'InputError' });
     expect(err.message).toMatch(/Missing from the folder: tokenizer\.json, ONNX weights \(one of onnx\/model\.onnx, onnx\/model_fp16\.onnx, onnx\/model_quantized\.onnx\)/);
     expect(err.message).toMatch(/tokenizer_config\.json is not valid JSON/);
@@ -36,7 +36,7 @@ describe('model folder check', () => {
   it('rejects an empty config and an empty weight file', async () => {
     const files = fakeFolder({ 'onnx/model.onnx': 0 });
     files[0] = { path: 'config.json', file: new Blob([]) };
-    const err = await checkEmbedFolder(files, minilm).catch((e: unknown) => e as Error);
+    const err = await rejection(checkEmbedFolder(files, minilm));
     expect(err.message).toMatch(/ONNX weights/);
     expect(err.message).toMatch(/config\.json is empty/);
   });

@@ -44,3 +44,14 @@ export function memoryStore(failAfter?: number, failWith: unknown = new DOMExcep
     },
   };
 }
+
+/** The rejection of `p` as an Error (throws when `p` resolves, failing the test). */
+export async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof Error) return e;
+    throw new Error(`rejected with a non-Error: ${String(e)}`);
+  }
+  throw new Error('expected the promise to reject, but it resolved');
+}
