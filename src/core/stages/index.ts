@@ -9,6 +9,7 @@ export * from './mining';
 export * from './quality-rules';
 export * from './judge';
 export * from './quality';
+export * from './imported-quality';
 export * from './questionnaire';
 export { sha256Hex, fnv1a32 } from './hash';
 export { words, wordCount } from './words';

@@ -3,25 +3,30 @@ import { AppError } from '../errors';
 import { JUDGE_CRITERIA } from './prompts';
 import type { JudgeResult } from './types';
 
-export const JUDGE_SCHEMA: { name: string; schema: Record<string, unknown> } = {
-  name: 'persona_judgement',
-  schema: {
-    type: 'object',
-    properties: {
-      ...Object.fromEntries(JUDGE_CRITERIA.map((c) => [c, { type: 'integer', minimum: 1, maximum: 5 }])),
-      rationale: { type: 'string' },
+/** The JSON schema of a judge answer with these criteria (integers 1–5) and a rationale. */
+export function judgeSchema(criteria: readonly string[], name = 'persona_judgement'): { name: string; schema: Record<string, unknown> } {
+  return {
+    name,
+    schema: {
+      type: 'object',
+      properties: {
+        ...Object.fromEntries(criteria.map((c) => [c, { type: 'integer', minimum: 1, maximum: 5 }])),
+        rationale: { type: 'string' },
+      },
+      required: [...criteria, 'rationale'],
+      additionalProperties: false,
     },
-    required: [...JUDGE_CRITERIA, 'rationale'],
-    additionalProperties: false,
-  },
-};
+  };
+}
+
+export const JUDGE_SCHEMA: { name: string; schema: Record<string, unknown> } = judgeSchema(JUDGE_CRITERIA);
 
 /**
  * Reads the judge's scores from its text: the JSON object (also when wrapped in prose or a code
  * fence), each criterion an integer 1–5 (a number like 4.0 or "4" is accepted). Throws
  * FormatError naming what was wrong, so the job records it as the item's failure reason.
  */
-export function parseJudge(raw: string): JudgeResult {
+export function parseJudge(raw: string, criteria: readonly string[] = JUDGE_CRITERIA): JudgeResult {
   const start = raw.indexOf('{');
   const end = raw.lastIndexOf('}');
   if (start < 0 || end <= start) throw new AppError('FormatError', `The judge's answer has no JSON object: "${raw.slice(0, 120)}"`);
@@ -34,7 +39,7 @@ export function parseJudge(raw: string): JudgeResult {
   if (typeof obj !== 'object' || obj === null) throw new AppError('FormatError', 'The judge\'s answer is not a JSON object.');
   const rec = obj as Record<string, unknown>;
   const scores: Record<string, number> = {};
-  for (const c of JUDGE_CRITERIA) {
+  for (const c of criteria) {
     const v = typeof rec[c] === 'string' ? Number(rec[c]) : rec[c];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 5) {
       throw new AppError('FormatError', `The judge gave ${c} = ${JSON.stringify(rec[c])}; expected an integer from 1 to 5.`);
