@@ -8,6 +8,9 @@
  *   const authors = await jobs.selectedAuthors(sel);
  *   const run = jobs.start('mine', { corpusId, authors, llm, options, limit: 20, onProgress });
  *   run.pause();  // or run.cancel();   await run.done;
+ *
+ * The owner id may also be an imported persona set ("set-…"): its quality and profile jobs run
+ * over the set's personas (./imported-stages.ts) with the same job ids, views and overrides.
  */
 import type { AuthorFilter } from '../contracts/corpus-store';
 import type { LlmService } from '../contracts/llm';
@@ -20,6 +23,8 @@ import { IdbPipelineStore, webLocksJobLock } from '../storage/job-store';
 import { applyThreshold, listPersonas, putPersonas } from '../storage/persona-store';
 import { abortJob, countItems, type JobItem, type JobRecord, type ItemState } from './job-runner';
 import { runPersonaPipeline, type PipelineAuthor, type PipelineOptions, type PipelineResult } from './stages/persona-pipeline';
+import { isPersonaSetId } from '../storage/persona-set-store';
+import { runImportedStage } from './imported-stages';
 
 /** A manual keep/reject a user set on a persona; it survives threshold changes. */
 export interface QualityOverride {
@@ -78,7 +83,9 @@ export class PersonaJobs {
     return (await listAuthors(this.db, corpusId, { filter, sort: 'key' })).map((a) => ({ key: a.key, meta: a.meta }));
   }
 
+  /** The corpus's or the persona set's name. */
   async corpusName(corpusId: string): Promise<string | undefined> {
+    if (isPersonaSetId(corpusId)) return (await this.db.get('personaSets', corpusId))?.name;
     return (await this.db.get('corpora', corpusId))?.name;
   }
 
@@ -103,6 +110,10 @@ export class PersonaJobs {
   /** Runs (or resumes: the same job id) one stage. Pause and cancel stop after the current model call is aborted. */
   start(stage: StageName, req: StartRequest): RunHandle {
     const ctrl = new AbortController();
+    if (isPersonaSetId(req.corpusId)) {
+      const done = runImportedStage({ ...req, setId: req.corpusId, stage, store: this.store, lock: this.lock, signal: ctrl.signal, jobId: PersonaJobs.jobId(req.corpusId, stage) });
+      return { done, pause: () => abortJob(ctrl, 'pause'), cancel: () => abortJob(ctrl, 'cancel') };
+    }
     const done = runPersonaPipeline({
       runId: `${req.corpusId}:ui`,
       corpusId: req.corpusId,

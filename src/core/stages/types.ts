@@ -6,6 +6,7 @@
  */
 import type { DecodingOptions, LlmBackendKind } from '../../contracts/llm';
 import type { PersonaRecord, PersonaSource } from '../../contracts/persona';
+import type { TraitVector } from '../traits';
 
 export type StageName = 'mine' | 'quality' | 'profile';
 export const STAGE_NAMES: readonly StageName[] = ['mine', 'quality', 'profile'];
@@ -111,7 +112,10 @@ export interface ProfileDetail {
   ms: number;
 }
 
-/** Where a mined persona stands: after mining, after the quality verdict, after the questionnaire. */
+/**
+ * Where a persona stands: after mining (for an imported persona: as imported, not assessed yet;
+ * source.kind tells the two apart), after the quality verdict, after the questionnaire.
+ */
 export type PersonaStatus = 'mined' | 'kept' | 'rejected' | 'profiled';
 
 export interface StoredPersona extends PersonaRecord {
@@ -124,6 +128,12 @@ export interface StoredPersona extends PersonaRecord {
   corpusId: string;
   status: PersonaStatus;
   stages: { mine?: MineDetail; quality?: QualityAssessment; profile?: ProfileDetail };
+  /**
+   * Imported personas only: the trait scores the file came with (1–5, canonical names). `traits`
+   * starts as a copy and the questionnaire replaces it with measured scores; these stay, so given
+   * and measured can be compared (src/core/psychometrics/agreement.ts).
+   */
+  givenTraits?: TraitVector;
 }
 
 export type MinedSource = Extract<PersonaSource, { kind: 'mined' }>;
