@@ -150,12 +150,11 @@ export class GpuTopKIndex {
     const chunks: Chunk[] = [];
     try {
       await withErrorScopes(ctx, `top-k matrix buffers for ${n} × ${dim}`, () => {
-        for (let start = 0; start < n || (n === 0 && chunks.length === 0); start += rowsPerChunk) {
+        for (let start = 0; start < n; start += rowsPerChunk) {
           const rows = Math.min(rowsPerChunk, n - start);
-          if (rows <= 0) break;
           const buffer = ctx.device.createBuffer({ label: `topk matrix rows ${start}–${start + rows - 1}`, size: Math.max(16, rows * dim * 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
           chunks.push({ start, rows, buffer });
-          ctx.device.queue.writeBuffer(buffer, 0, rowsData, start * dim, rows * dim);
+          ctx.device.queue.writeBuffer(buffer, 0, rowsData.buffer as ArrayBuffer, rowsData.byteOffset + start * dim * 4, rows * dim * 4);
         }
       });
     } catch (e) {
@@ -214,7 +213,7 @@ export class GpuTopKIndex {
       const plan = gpuSelect ? selectPasses(chunk.rows, tile, k) : [];
       const setup = await withErrorScopes(ctx, `top-k buffers for ${nb} queries × ${chunk.rows} rows`, () => {
         const qBuf = buf('topk queries', q.length * 4, S | GPUBufferUsage.COPY_DST);
-        device.queue.writeBuffer(qBuf, 0, q);
+        device.queue.writeBuffer(qBuf, 0, q.buffer as ArrayBuffer, q.byteOffset, q.byteLength);
         const scores = buf('topk scores', nb * chunk.rows * 4, S | GPUBufferUsage.COPY_SRC);
         const maxPerDim = this.limits.maxComputeWorkgroupsPerDimension;
         const groups = Math.ceil(chunk.rows / SCORE_WG);
