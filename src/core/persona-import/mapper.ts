@@ -106,7 +106,15 @@ export class PersonaRowMapper {
 
     const meta: Record<string, string> = {};
     if (m.metaObject !== undefined) {
-      const obj = getField(rec, m.metaObject);
+      let obj = getField(rec, m.metaObject);
+      // In CSV the object comes as JSON text (this app's meta_json column).
+      if (typeof obj === 'string' && obj.trimStart().startsWith('{')) {
+        try {
+          obj = JSON.parse(obj);
+        } catch {
+          issues.push({ file, line, reason: `"${m.metaObject}" is not a JSON object; its metadata was left out`, outcome: 'kept' });
+        }
+      }
       if (obj !== null && typeof obj === 'object' && !Array.isArray(obj)) {
         for (const [k, v] of Object.entries(obj as RawRecord)) {
           const s = stripControls(renderValue(v)).trim();

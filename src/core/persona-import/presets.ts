@@ -84,7 +84,7 @@ const PRESETS: Record<PersonaPresetId, PersonaMapping> = {
     text: [{ field: 'text' }],
     id: 'id',
     meta: Object.fromEntries(['region', 'country', 'city', 'ageBand', 'age', 'gender', 'occupation', 'name'].map((k) => [k, `meta.${k}|${k}`])),
-    metaObject: 'meta',
+    metaObject: 'meta|meta_json',
     traits: { fields: Object.fromEntries(TRAITS.map((t) => [t, `traits.${t}|${t}`])), scale: '1-5' },
   },
   generic: { preset: 'generic', text: [{ field: 'text' }], meta: {} },
@@ -116,10 +116,11 @@ export function mappingForFields(preset: PersonaPresetId, fields: readonly strin
     const f = pick(spec);
     if (f !== undefined) out.meta[k] = f;
   }
-  if (full.metaObject !== undefined && have.has(full.metaObject)) {
-    out.metaObject = full.metaObject;
+  const metaObject = full.metaObject !== undefined ? pick(full.metaObject) : undefined;
+  if (metaObject !== undefined) {
+    out.metaObject = metaObject;
     // Keys inside the meta object come with it; listing them again would only repeat them.
-    for (const [k, f] of Object.entries(out.meta)) if (f.startsWith(full.metaObject + '.')) delete out.meta[k];
+    for (const [k, f] of Object.entries(out.meta)) if (f.startsWith('meta.')) delete out.meta[k];
   }
   if (full.traits) {
     const tf = Object.fromEntries(TRAITS.map((t) => [t, pick(full.traits!.fields[t]!)]));
