@@ -49,6 +49,8 @@ export type MakeStepper = (init: LowRankAdapter, options: Required<AdapterOption
 export interface TrainHooks {
   /** Called after every step with its global index (0-based) and loss (parity tests, benches). */
   onStep?: (step: number, loss: number) => void;
+  /** Called after every epoch with the stepper's current weights (parity tests compare the last ones). */
+  onEpoch?: (epoch: number, weights: { a: Float32Array; b: Float32Array }) => void;
   /** Stop after this many steps in all (benches). */
   maxSteps?: number;
 }
@@ -238,6 +240,7 @@ export async function trainAdapterWith(
       throwIfAborted(signal);
       epochs = epoch;
       const w = await stepper.weights();
+      hooks.onEpoch?.(epoch, w);
       const scores = evaluate(w.a, w.b);
       history.push({ epoch, loss: rows > 0 ? lossSum / rows : 0, recallAtK: scores.recallAtK });
       const better = scores.recallAtK > best.scores.recallAtK + 1e-12 || (Math.abs(scores.recallAtK - best.scores.recallAtK) <= 1e-12 && scores.ndcgAtK > best.scores.ndcgAtK + 1e-12);
