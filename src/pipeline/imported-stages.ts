@@ -10,23 +10,15 @@
 import type { LlmService } from '../contracts/llm';
 import type { ProgressCallback } from '../contracts/progress';
 import { AppError } from '../core/errors';
-import { provenance, requireModel, type StageContext } from '../core/stages/context';
-import { promptRef } from '../core/stages/prompts';
-import { deriveVerdict, type QualityOptions } from '../core/stages/quality';
-import { checkBoilerplate, checkIdentifiers, checkLanguage, checkLength, checkRepetition, type RuleOptions } from '../core/stages/quality-rules';
+import { requireModel, type StageContext } from '../core/stages/context';
+import { assessImportedPersona, importedQualityOptions } from '../core/stages/imported-quality';
+import type { QualityOptions } from '../core/stages/quality';
 import { answerQuestionnaire } from '../core/stages/questionnaire';
-import type { QualityAssessment, RuleCheck, StageName, StoredPersona } from '../core/stages/types';
+import type { StageName, StoredPersona } from '../core/stages/types';
 import { importedPersonaId, localPersonaId } from '../storage/persona-set-store';
 import { runJob, type ItemWorker, type JobLock, type JobRecord } from './job-runner';
 import { describeOptions, type PipelineOptions, type PipelineResult } from './stages/persona-pipeline';
 import type { PipelineStore } from './stages/store';
-
-/**
- * Length bounds for imported personas. Sets follow their own formats (a PersonaHub persona is one
- * sentence, a Nemotron one several paragraphs), so only empty and runaway texts fail; the mined
- * defaults (150–300 words) describe this app's own mining prompt.
- */
-export const IMPORTED_LENGTH: Pick<RuleOptions, 'minWords' | 'maxWords'> = { minWords: 8, maxWords: 3000 };
 
 export interface ImportedStageRequest {
   setId: string;
@@ -43,41 +35,28 @@ export interface ImportedStageRequest {
   progressEveryMs?: number;
 }
 
-/** The rules that need no source posts, with the imported length bounds. */
-export function importedRuleChecks(text: string, o: RuleOptions): RuleCheck[] {
-  const rules = { ...o, ...IMPORTED_LENGTH };
-  return [checkLength(text, rules), checkRepetition(text, rules), checkBoilerplate(text), checkLanguage(text, rules), checkIdentifiers(text, '')];
-}
-
-/** Quality of one imported persona: rules (no posts to compare with); the verdict derived as for mined ones. */
-export async function assessImportedPersona(ctx: StageContext, persona: StoredPersona, options: QualityOptions): Promise<StoredPersona> {
-  if (options.judge) {
-    throw new AppError('InputError', 'The LLM judge for imported personas is not available in this build; turn the judge off to run the rule checks.');
-  }
-  const assessment: QualityAssessment = {
-    provenance: provenance(ctx.model, await promptRef(options.prompt), { ...options.decoding, seed: options.seed }, options.seed),
-    rules: importedRuleChecks(persona.text, options.rules),
-    threshold: options.threshold,
-    promptTokens: 0,
-    completionTokens: 0,
-  };
-  const quality = deriveVerdict(assessment, options.threshold);
-  return { ...persona, quality, status: quality.kept ? 'kept' : 'rejected', stages: { ...persona.stages, quality: assessment } };
-}
-
 async function personaOf(store: PipelineStore, setId: string, key: string): Promise<StoredPersona> {
   const p = await store.getPersona(importedPersonaId(setId, key));
   if (!p) throw new AppError('InputError', `No persona "${key}" in this set; it may have been deleted.`);
   return p;
 }
 
-function worker(req: ImportedStageRequest): ItemWorker<StoredPersona> {
+/**
+ * The set's quality options: the imported judge prompt (consistency, specificity) and length bounds
+ * (src/core/stages/imported-quality.ts), with the threshold, judge switch, seed and decoding chosen
+ * in the stage.
+ */
+export function setQualityOptions(q: QualityOptions): QualityOptions {
+  return importedQualityOptions({ threshold: q.threshold, judge: q.judge, seed: q.seed, decoding: q.decoding, judgeRetries: q.judgeRetries });
+}
+
+function worker(req: ImportedStageRequest, quality: QualityOptions): ItemWorker<StoredPersona> {
   return {
     async process(key, signal) {
       const ctx: StageContext = { llm: req.llm, model: await requireModel(req.llm), signal };
       const persona = await personaOf(req.store, req.setId, key);
       if (req.stage === 'quality') {
-        const p = await assessImportedPersona(ctx, persona, req.options.quality);
+        const p = await assessImportedPersona(ctx, persona, quality);
         const q = p.stages.quality!;
         return { output: p, promptTokens: q.promptTokens, completionTokens: q.completionTokens };
       }
@@ -93,7 +72,8 @@ function worker(req: ImportedStageRequest): ItemWorker<StoredPersona> {
 export async function runImportedStage(req: ImportedStageRequest): Promise<PipelineResult> {
   if (req.stage === 'mine') throw new AppError('InputError', 'Imported personas are not mined: run the Quality or Profile stage on the set.');
   const model = await requireModel(req.llm);
-  const options = req.stage === 'quality' ? req.options.quality : req.options.profile;
+  const quality = setQualityOptions(req.options.quality);
+  const options = req.stage === 'quality' ? quality : req.options.profile;
   const personas = await req.store.listPersonas(req.setId);
   const eligible = personas.filter((p) => p.source.kind === 'imported' && (req.stage === 'quality' || p.quality?.kept === true));
   const now = Date.now();
@@ -102,7 +82,7 @@ export async function runImportedStage(req: ImportedStageRequest): Promise<Pipel
     options: { model: model.id, backend: model.backend, ...(await describeOptions(options)) },
   };
   await req.store.createJob(job, eligible.map(localPersonaId));
-  const summary = await runJob(req.store, job.id, worker(req), {
+  const summary = await runJob(req.store, job.id, worker(req, quality), {
     ...(req.signal ? { signal: req.signal } : {}),
     ...(req.onProgress ? { onProgress: req.onProgress } : {}),
     ...(req.lock ? { lock: req.lock } : {}),

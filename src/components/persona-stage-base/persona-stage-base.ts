@@ -14,6 +14,8 @@ import type { PipelineAuthor } from '../../pipeline/stages/persona-pipeline';
 import { llmChoiceContext, sharedLlmChoice, type LlmChoice } from '../llm-backend-picker/context';
 import { JOB_STOP, type JobStopDetail } from '../job-progress/job-progress';
 import '../job-progress/job-progress';
+import { readStageSelection } from '../persona-import-panel/persona-owner';
+import '../persona-import-panel/persona-owner-select';
 
 /**
  * What the Personas, Quality and Profile views share: the database (PersonaJobs over `dbName`, or
@@ -134,7 +136,8 @@ export abstract class PersonaStageBase extends LitElement {
   async refresh(): Promise<void> {
     try {
       const jobs = await this.getJobs();
-      this.sel = this.selection !== undefined ? this.selection : readMiningSelection();
+      // Mining always uses the Corpus stage's corpus; Quality and Profile may use an imported persona set.
+      this.sel = this.selection !== undefined ? this.selection : this.stage === 'mine' ? readMiningSelection() : readStageSelection();
       if (!this.sel) return;
       this.corpusName = (await jobs.corpusName(this.sel.corpusId)) ?? this.sel.corpusId;
       this.authors = await jobs.selectedAuthors(this.sel.corpusId, this.sel.filter);
@@ -226,7 +229,12 @@ export abstract class PersonaStageBase extends LitElement {
   }
 
   protected renderNoCorpus(): TemplateResult {
-    return html`<p class="box">Choose a corpus and its authors in the <a href="#/corpus">Corpus stage</a> first.</p>`;
+    return html`${this.stage === 'mine' ? nothing : this.renderOwnerPicker()}<p class="box">Choose a corpus and its authors in the <a href="#/corpus">Corpus stage</a> first${this.stage === 'mine' ? '' : ', or import a persona set in the Personas stage'}.</p>`;
+  }
+
+  /** "Personas from": the corpus or an imported persona set (shown once a set exists). */
+  protected renderOwnerPicker(): TemplateResult {
+    return html`<persona-owner-select .db=${this.jobs?.db} ?disabled=${this.running} @pa-persona-owner-change=${() => void this.refresh()}></persona-owner-select>`;
   }
 
   protected get unfinished(): boolean {

@@ -10,6 +10,7 @@ import { PersonaStageBase, errorText } from '../persona-stage-base/persona-stage
 import '../persona-detail/persona-detail';
 import '../persona-list/persona-list';
 import '../prompt-editor/prompt-editor';
+import '../persona-import-panel/persona-import-panel';
 
 /**
  * <personas-stage>: the Personas stage (METHOD.md §2). Shows the Corpus stage's corpus and author
@@ -55,7 +56,7 @@ export class PersonasStage extends PersonaStageBase {
   }
 
   override render() {
-    if (!this.sel) return html`<h2>Personas</h2>${this.renderNoCorpus()}${this.renderErrors()}`;
+    if (!this.sel) return html`<h2>Personas</h2>${this.renderNoCorpus()}${this.renderErrors()}${this.renderBringYourOwn()}`;
     const selected = this.personas.find((p) => p.id === this.selectedId);
     const capped = this.jobView?.job.stoppedBy === 'limit';
     return html`
@@ -90,7 +91,14 @@ export class PersonasStage extends PersonaStageBase {
         <persona-list label="Mined personas" .personas=${this.personas} .selectedId=${this.selectedId} @pa-select-persona=${(e: CustomEvent<string>) => void this.select(e.detail)}></persona-list>
       </section>
       ${selected ? html`<section aria-label="Persona detail"><persona-detail .persona=${selected} .posts=${this.posts}></persona-detail></section>` : nothing}
+      ${this.renderBringYourOwn()}
     `;
+  }
+
+  /** Imported persona sets (src/components/persona-import-panel): Quality, Profile and Align take them too. */
+  private renderBringYourOwn() {
+    return html`<section aria-labelledby="byo"><h3 id="byo">Bring your own personas</h3>
+      <persona-import-panel .dbName=${this.dbName} @pa-data-changed=${() => void this.refresh()}></persona-import-panel></section>`;
   }
 }
 

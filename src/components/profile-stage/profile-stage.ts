@@ -13,6 +13,7 @@ import { referenceServicesContext, type ReferenceServices } from '../reference-m
 import { PersonaStageBase, errorText } from '../persona-stage-base/persona-stage-base';
 import { profiledPersonas, profileReport, type ProfileReport } from './report';
 import '../trait-histogram/trait-histogram';
+import '../trait-agreement/trait-agreement';
 
 type Method = 'auto' | 'logprobs' | 'json';
 /** Points drawn from a built-in (approximate) reference for the histograms. */
@@ -129,6 +130,7 @@ export class ProfileStage extends PersonaStageBase {
     const usesJson = this.method === 'json' || (this.method === 'auto' && this.supportsLogprobs === false);
     return html`
       <h2>Profile</h2>
+      ${this.renderOwnerPicker()}
       ${this.llmSection()}
       <section aria-labelledby="p-settings">
         <h3 id="p-settings">Questionnaire (IPIP Big-Five markers, 50 items)</h3>
@@ -160,6 +162,7 @@ export class ProfileStage extends PersonaStageBase {
       ${this.renderErrors()}
       ${this.renderJobState('personas')}
       ${this.renderFailed()}
+      <trait-agreement .db=${this.jobs?.db} owner=${this.sel.corpusId} .version=${this.report} ?running=${this.running} @pa-run-questionnaire=${() => this.start()}></trait-agreement>
       ${this.renderReport()}
       ${this.renderReferences()}
     `;

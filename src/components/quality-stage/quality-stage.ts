@@ -6,6 +6,7 @@ import { personaSubject, type StageName, type StoredPersona } from '../../core/s
 import type { PersonaJobs, ViewPersona } from '../../pipeline/persona-jobs-controller';
 import { pipelineOptions } from '../../pipeline/stages/persona-pipeline';
 import { PersonaStageBase, errorText } from '../persona-stage-base/persona-stage-base';
+import { isPersonaSetId } from '../../storage/persona-set-store';
 import '../persona-detail/persona-detail';
 import '../persona-list/persona-list';
 
@@ -31,7 +32,8 @@ export class QualityStage extends PersonaStageBase {
 
   protected async loadData(jobs: PersonaJobs): Promise<void> {
     if (!this.sel) return;
-    this.personas = (await jobs.listPersonas(this.sel.corpusId)).filter((p) => p.stages.mine);
+    // Mined personas of a corpus, or every persona of an imported set (no mining stage there).
+    this.personas = (await jobs.listPersonas(this.sel.corpusId)).filter((p) => p.stages.mine || p.source.kind === 'imported');
     // The threshold the stored verdicts were derived with, once, so the control starts in agreement.
     const t = this.personas.find((p) => p.stages.quality)?.stages.quality?.threshold;
     if (!this.thresholdKnown && t !== undefined) {
@@ -90,7 +92,8 @@ export class QualityStage extends PersonaStageBase {
     const selected = this.personas.find((p) => p.id === this.selectedId);
     return html`
       <h2>Quality</h2>
-      <p class="box"><strong>${formatCount(this.personas.length)}</strong> mined personas of <span dir="auto">${this.corpusName}</span>; ${formatCount(assessed.length)} assessed.</p>
+      ${this.renderOwnerPicker()}
+      <p class="box"><strong>${formatCount(this.personas.length)}</strong> ${isPersonaSetId(this.sel.corpusId) ? 'imported' : 'mined'} personas of <span dir="auto">${this.corpusName}</span>; ${formatCount(assessed.length)} assessed.</p>
       ${this.llmSection()}
       <section aria-labelledby="q-settings">
         <h3 id="q-settings">Settings</h3>
@@ -100,7 +103,7 @@ export class QualityStage extends PersonaStageBase {
               ${[1, 2, 3, 4, 5].map((t) => html`<option value=${t} ?selected=${t === this.threshold}>${t}</option>`)}
             </select>
           </label>
-          <label><input type="checkbox" name="judge" .checked=${this.judge} ?disabled=${this.running} @change=${(e: Event) => (this.judge = (e.target as HTMLInputElement).checked)} /> LLM judge (faithfulness, consistency, specificity)</label>
+          <label><input type="checkbox" name="judge" .checked=${this.judge} ?disabled=${this.running} @change=${(e: Event) => (this.judge = (e.target as HTMLInputElement).checked)} /> LLM judge (${isPersonaSetId(this.sel.corpusId) ? 'consistency, specificity: an imported set has no source posts' : 'faithfulness, consistency, specificity'})</label>
           <label class="stack">Seed
             <input type="number" name="seed" step="1" .value=${String(this.seed)} ?disabled=${this.running} @input=${(e: Event) => { const v = (e.target as HTMLInputElement).valueAsNumber; if (Number.isFinite(v)) this.seed = Math.floor(v); }} />
           </label>
