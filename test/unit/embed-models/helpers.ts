@@ -8,8 +8,20 @@ const json = (v: unknown): Blob => new Blob([JSON.stringify(v)]);
 export function fakeFolder(weights: Record<string, number> = { 'onnx/model.onnx': 64 }, omit: string[] = []): FolderFile[] {
   const files: FolderFile[] = [
     { path: 'config.json', file: json({ model_type: 'bert', hidden_size: 384 }) },
-    { path: 'tokenizer.json', file: json({ model: { type: 'WordPiece' } }) },
-    { path: 'tokenizer_config.json', file: json({ model_max_length: 512 }) },
+    // A real (tiny) WordPiece tokenizer, so a load gets past the tokenizer to the fake weights.
+    {
+      path: 'tokenizer.json',
+      file: json({
+        version: '1.0',
+        added_tokens: [],
+        normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+        pre_tokenizer: { type: 'BertPreTokenizer' },
+        post_processor: null,
+        decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
+        model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab: { '[PAD]': 0, '[UNK]': 1, '[CLS]': 2, '[SEP]': 3, hello: 4 } },
+      }),
+    },
+    { path: 'tokenizer_config.json', file: json({ model_max_length: 512, tokenizer_class: 'BertTokenizer', do_lower_case: true }) },
     { path: 'README.md', file: new Blob(['# model card']) },
     ...Object.entries(weights).map(([path, n]) => ({ path, file: new Blob([new Uint8Array(n).fill(7)]) })),
   ];
