@@ -45,4 +45,11 @@ export const STAGE_VIEWS: Partial<Record<StageId, StageView>> = {
     load: () => import('../components/align-stage/align-stage'),
     render: () => html`<align-stage></align-stage>`,
   },
+  results: {
+    load: () => import('../components/results-stage/results-stage'),
+    render: ({ route, navigate }) => html`<results-stage
+      .runId=${route.params[0] ?? null}
+      @pa-open-run=${(e: CustomEvent<string>) => navigate({ stage: 'results', params: [e.detail] }, true)}
+    ></results-stage>`,
+  },
 };
