@@ -206,8 +206,9 @@ describe('<results-stage>', () => {
     expect(text(deepQuery('persona-page [data-testid="quality"] h4'))).toMatch(/^Quality verdict: kept$/);
     expect(deepQueryAll('persona-page [data-testid="answers"] tbody tr').length).toBe(2);
 
+    // The screenshot holds what the frame paints: the plots, then (scrolled) the persona page.
     await page.viewport(1280, 1000);
-    el.scrollIntoView();
+    el.shadowRoot!.querySelector('#rs-plots-h')!.scrollIntoView();
     // Vite's fs allow-list keeps the file under the git-ignored __screenshots__/ beside this test.
     console.log(`[results] screenshot: ${await page.screenshot()}`);
   });
