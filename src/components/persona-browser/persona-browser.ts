@@ -15,8 +15,9 @@ import './persona-page';
  * exist in the DOM) with full-text search and filters by trait ranges, quality score, group
  * (meta region / ageBand) and selection status; choosing a row opens its <persona-page>.
  *
- * Keyboard: Tab reaches the list; ↑/↓, PageUp/PageDown, Home/End move between rows (rows are
- * buttons: Enter or Space opens one). `loadSource` fetches a mined persona's stored record and its
+ * Keyboard: Tab reaches the list (focusable itself, so it is reachable even before its rows are
+ * rendered); ↑/↓, PageUp/PageDown, Home/End move between rows (rows are buttons: Enter or Space
+ * opens one). `loadSource` fetches a mined persona's stored record and its
  * posts (the Results stage reads them from IndexedDB).
  */
 @customElement('persona-browser')
@@ -101,15 +102,15 @@ export class PersonaBrowser extends LitElement {
 
   private async onListKeydown(e: KeyboardEvent): Promise<void> {
     const btn = (e.composedPath()[0] as HTMLElement).closest?.<HTMLElement>('[data-index]');
-    if (!btn) return;
-    const i = Number(btn.dataset['index']);
+    // On the list itself (focusable, so keyboard users reach it while it is scrolled away): into the rows.
+    const i = btn ? Number(btn.dataset['index']) : -1;
     const n = this.visibleRows.length;
     const to =
       e.key === 'ArrowDown' ? i + 1
       : e.key === 'ArrowUp' ? i - 1
       : e.key === 'PageDown' ? i + 10
       : e.key === 'PageUp' ? i - 10
-      : e.key === 'Home' ? 0
+      : e.key === 'Home' || (!btn && (e.key === 'Enter' || e.key === ' ')) ? 0
       : e.key === 'End' ? n - 1
       : undefined;
     if (to === undefined) return;
@@ -201,7 +202,7 @@ export class PersonaBrowser extends LitElement {
         <div class="list">
           ${shown.length === 0
             ? html`<p class="empty muted">No persona matches the filters.</p>`
-            : html`<lit-virtualizer scroller role="list" aria-label="Personas" .items=${shown} .keyFunction=${(r: BrowserRow) => r.index}
+            : html`<lit-virtualizer scroller tabindex="0" role="list" aria-label="Personas (arrow keys move between rows)" .items=${shown} .keyFunction=${(r: BrowserRow) => r.index}
                 .renderItem=${(r: BrowserRow, i: number) => this.renderRow(r, i)} @keydown=${this.onListKeydown}></lit-virtualizer>`}
         </div>
       </div>

@@ -185,7 +185,10 @@ describe('<results-stage>', () => {
     // The virtualiser renders what is inside the window's viewport: bring the list into view.
     deepQuery('persona-browser .list')!.scrollIntoView();
     const first = await waitFor(() => deepQuery<HTMLButtonElement>('persona-browser button.row[data-index="0"]'), 5_000, 'first row');
-    first.focus();
+    // Tab stop on the list itself, then ↓ enters the rows.
+    deepQuery<HTMLElement>('persona-browser lit-virtualizer')!.focus();
+    await userEvent.keyboard('{ArrowDown}');
+    await waitFor(() => deepActiveElement() === first, 2_000, 'focus on row 1');
     await userEvent.keyboard('{ArrowDown}');
     await waitFor(() => deepActiveElement()?.getAttribute('data-index') === '1', 2_000, 'focus on row 2');
     await userEvent.keyboard('{End}');
