@@ -3,8 +3,9 @@
  * (name, size, SHA-256). Pure apart from the fetch/store/hash functions passed in, so Node tests
  * drive it with files read from disk.
  *
- * Pool: persona JSONL (the demo personas, or a user's file) or a CSV with the five trait columns,
- * read by the same core parser as a reference CSV (src/core/reference/reference-csv.ts).
+ * Pool: persona JSONL (the demo personas, or a user's file), a CSV with the five trait columns,
+ * read by the same core parser as a reference CSV (src/core/reference/reference-csv.ts), or stored
+ * personas (an imported persona set, or a corpus's profiled personas; src/storage/persona-set-pools.ts).
  * Reference: a seeded sample of the built-in approximate reference, or a stored reference.
  */
 import Papa from 'papaparse';
@@ -16,6 +17,7 @@ import { AppError } from '../core/errors';
 import { BUILTIN_REFERENCE_PATH, builtinEntry, sampleBuiltin, validateBuiltinReference } from '../core/reference/builtin';
 import { parseReferenceCsv } from '../core/reference/reference-csv';
 import { TRAITS } from '../core/traits';
+import type { StoredPoolData } from '../storage/persona-set-pools';
 
 /** Path of the demo personas under the app's public root. */
 export const DEMO_PERSONAS_PATH = 'demo-personas/personas.jsonl';
@@ -25,7 +27,9 @@ export type PoolInput =
   | { kind: 'demo' }
   | { kind: 'jsonl'; name: string; data: Blob | string }
   /** Header with openness … neuroticism (or the 50 IPIP items); optional `id` and `weight` columns. */
-  | { kind: 'csv'; name: string; data: Blob | string };
+  | { kind: 'csv'; name: string; data: Blob | string }
+  /** Stored personas of one owner: an imported persona set ("set-…") or a corpus (its profiled personas). */
+  | { kind: 'stored'; ownerId: string; name: string };
 
 export type ReferenceInput =
   /** A seeded sample of the built-in approximate reference (never real norms). */
@@ -66,6 +70,8 @@ export interface InputServices {
   references?: Pick<ReferenceStoreApi, 'getReferenceInfo' | 'loadReferenceCloud'> | undefined;
   /** Lower-case hex SHA-256 of a text (default: Web Crypto). */
   sha256?: (text: string) => Promise<string>;
+  /** Stored pools (default: the app's IndexedDB database, src/storage/persona-set-pools.ts). */
+  storedPool?: (ownerId: string) => Promise<StoredPoolData>;
 }
 
 export async function loadPool(input: PoolInput, services: InputServices): Promise<LoadedPool> {
@@ -73,6 +79,14 @@ export async function loadPool(input: PoolInput, services: InputServices): Promi
   if (input.kind === 'demo') {
     const text = await services.fetchText(DEMO_PERSONAS_PATH);
     return poolFromJsonl('demo personas (synthetic)', 'demo', text, await hash(text));
+  }
+  if (input.kind === 'stored') {
+    const load = services.storedPool ?? (async (id: string) => (await import('../storage/persona-set-pools')).appDbPools().load(id));
+    const data = await load(input.ownerId);
+    // Hash what is aligned (records as exported), so the manifest pins the pool's content.
+    const jsonl = data.personas.map((r) => JSON.stringify(r)).join('\n');
+    const pool = poolFromRecords(input.name, 'stored', data.personas, data.personas.length, await hash(jsonl), byteLength(jsonl));
+    return { ...pool, notes: [...data.provenance, ...pool.notes] };
   }
   const text = typeof input.data === 'string' ? input.data : await input.data.text();
   const sha = await hash(text);
@@ -82,12 +96,16 @@ export async function loadPool(input: PoolInput, services: InputServices): Promi
 /** Personas without trait scores cannot be aligned: they are left out and counted in a note. */
 export function poolFromJsonl(name: string, kind: 'demo' | 'jsonl', text: string, sha256: string): LoadedPool {
   const all = parsePersonaJsonl(text, name);
-  const records = all.filter((r) => r.traits !== undefined);
-  if (records.length === 0) throw new AppError('InputError', `${name}: no persona has trait scores yet; score them in the Psychometrics stage first.`);
+  return poolFromRecords(name, kind, all.filter((r) => r.traits !== undefined), all.length, sha256, byteLength(text));
+}
+
+/** A pool of the personas that have trait scores (`total`: how many there were before that filter). */
+export function poolFromRecords(name: string, kind: 'demo' | 'jsonl' | 'stored', records: PersonaRecord[], total: number, sha256: string, bytes: number): LoadedPool {
+  if (records.length === 0) throw new AppError('InputError', `${name}: no persona has trait scores yet; score them in the Profile stage first.`);
   const pts = new Float32Array(records.length * TRAITS.length);
   records.forEach((r, i) => TRAITS.forEach((t, k) => (pts[i * TRAITS.length + k] = r.traits![t])));
-  const notes = all.length > records.length ? [`${all.length - records.length} of ${all.length} personas have no trait scores and were left out.`] : [];
-  return { kind, name, cloud: makeCloud(pts, TRAITS.length, undefined, name), ids: records.map((r) => r.id), records, bytes: byteLength(text), sha256, notes, csv: undefined };
+  const notes = total > records.length ? [`${total - records.length} of ${total} personas have no trait scores${kind === 'stored' ? ' or were rejected by the quality stage' : ''} and were left out.`] : [];
+  return { kind, name, cloud: makeCloud(pts, TRAITS.length, undefined, name), ids: records.map((r) => r.id), records, bytes, sha256, notes, csv: undefined };
 }
 
 /** Trait-column CSV through the core reference parser; the optional `id` column names the rows. */

@@ -9,8 +9,11 @@ import type { AlignStageInput } from './align-stage';
 import type { PoolInput, ReferenceInput } from './align-inputs';
 
 export interface AlignFormValues {
-  pool: 'demo' | 'file';
+  pool: 'demo' | 'file' | 'stored';
   poolFile: File | undefined;
+  /** 'stored' pool: the owner id (persona set or corpus) and its name. */
+  poolStored: string;
+  poolStoredName: string;
   reference: 'builtin' | 'stored';
   builtinId: string;
   builtinN: string;
@@ -47,6 +50,8 @@ export interface AlignFormValues {
 export const DEFAULT_FORM: AlignFormValues = {
   pool: 'demo',
   poolFile: undefined,
+  poolStored: '',
+  poolStoredName: '',
   reference: 'builtin',
   builtinId: 'global',
   builtinN: '2000',
@@ -99,6 +104,9 @@ export function alignRequestOf(v: AlignFormValues): AlignRequestCheck {
     const f = v.poolFile;
     if (!f) problems.push({ field: 'poolFile', message: 'Choose a persona file (CSV with trait columns, or persona JSONL).' });
     else pool = { kind: /\.jsonl?$/i.test(f.name) ? 'jsonl' : 'csv', name: f.name, data: f };
+  } else if (v.pool === 'stored') {
+    if (v.poolStored === '') problems.push({ field: 'poolStored', message: 'Choose stored personas: an imported set or a corpus with profiled personas.' });
+    else pool = { kind: 'stored', ownerId: v.poolStored, name: v.poolStoredName || v.poolStored };
   }
   let reference: ReferenceInput;
   if (v.reference === 'builtin') {

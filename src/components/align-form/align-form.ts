@@ -8,6 +8,7 @@ import { formatCount } from '../../core/format';
 import type { BuiltinEntry } from '../../core/reference/builtin';
 import { alignRequestOf, DEFAULT_FORM, type AlignFormValues, type FieldProblem } from '../../pipeline/align-request';
 import type { AlignStageInput } from '../../pipeline/align-stage';
+import type { PersonaPoolOption } from '../../storage/persona-set-pools';
 
 /**
  * <align-form>: the Align stage's inputs — pool, reference, method, K, seed and the advanced
@@ -28,6 +29,9 @@ export class AlignForm extends LitElement {
   @property({ type: Boolean }) running = false;
   /** One line beside the Run button (live region). */
   @property() status = '';
+  /** Stored persona pools (imported sets, profiled corpora); undefined: listed from the app's database when first needed. */
+  @property({ attribute: false }) personaPools: PersonaPoolOption[] | undefined;
+  private poolsListedHere = false;
 
   @state() private form: AlignFormValues = { ...DEFAULT_FORM };
   @state() private problems: FieldProblem[] = [];
@@ -142,6 +146,22 @@ export class AlignForm extends LitElement {
     this.problems = this.problems.filter((p) => p.field !== key);
   }
 
+  /** Stored personas as the pool: lists them (the app's database unless `personaPools` was set) and preselects the first. */
+  private async chooseStoredPool(): Promise<void> {
+    this.set('pool', 'stored');
+    try {
+      // Listed again each time (a set may have been imported since), unless the host gave the list.
+      if (this.personaPools === undefined || this.poolsListedHere) {
+        this.personaPools = await (await import('../../storage/persona-set-pools')).appDbPools().list();
+        this.poolsListedHere = true;
+      }
+    } catch {
+      this.personaPools = [];
+    }
+    const first = this.personaPools[0];
+    if (this.form.poolStored === '' && first) this.form = { ...this.form, poolStored: first.ownerId, poolStoredName: first.name };
+  }
+
   /** Asks the owner to re-list stored references (one may have been imported since). */
   private chooseStored(): void {
     this.set('reference', 'stored');
@@ -206,6 +226,22 @@ export class AlignForm extends LitElement {
     </label>`;
   }
 
+  private storedPoolChoice() {
+    const pools = this.personaPools;
+    if (pools === undefined) return html`<p class="hint sub">Listing stored personas…</p>`;
+    if (pools.length === 0) return html`<p class="hint sub">None yet: import a persona set in the Personas stage, or profile a corpus's personas.</p>`;
+    return html`<div class="sub"><label class="wide">
+      Stored personas
+      <select name="poolStored" aria-invalid=${this.invalid('poolStored')} @change=${(e: Event) => {
+        const o = pools.find((p) => p.ownerId === (e.target as HTMLSelectElement).value);
+        if (o) this.form = { ...this.form, poolStored: o.ownerId, poolStoredName: o.name };
+      }}>
+        ${pools.map((p) => html`<option value=${p.ownerId} ?selected=${this.form.poolStored === p.ownerId}>${p.kind === 'set' ? 'Imported set' : 'Corpus'}: ${p.name} (${formatCount(p.personas)} with trait scores)</option>`)}
+      </select>
+      ${this.problem('poolStored')}
+    </label></div>`;
+  }
+
   private poolFieldset() {
     const f = this.form;
     return html`<fieldset ?disabled=${this.running}>
@@ -218,6 +254,11 @@ export class AlignForm extends LitElement {
         <input type="radio" name="pool" value="file" .checked=${f.pool === 'file'} @change=${() => this.set('pool', 'file')} />
         My file
       </label>
+      <label class="inline">
+        <input type="radio" name="pool" value="stored" .checked=${f.pool === 'stored'} @change=${() => void this.chooseStoredPool()} />
+        Stored personas (an imported set, or a corpus's profiled personas)
+      </label>
+      ${f.pool === 'stored' ? this.storedPoolChoice() : nothing}
       ${f.pool === 'file'
         ? html`<div class="sub">
             <label>
