@@ -45,6 +45,10 @@ export const STAGE_VIEWS: Partial<Record<StageId, StageView>> = {
     load: () => import('../components/align-stage/align-stage'),
     render: () => html`<align-stage></align-stage>`,
   },
+  target: {
+    load: () => import('../components/target-stage/target-stage'),
+    render: () => html`<target-stage></target-stage>`,
+  },
   results: {
     load: () => import('../components/results-stage/results-stage'),
     render: ({ route, navigate }) => html`<results-stage
