@@ -10,6 +10,10 @@
  *
  * Errors arrive as AppError with the worker's stable name (AbortError, InputError, NumericError,
  * GpuError), rebuilt here because comlink delivers a plain Error.
+ *
+ * A worker that crashes mid-job (not a cancel or terminate()) is restarted by the shared policy
+ * (src/services/worker-client.ts) and the same job runs again from its start — jobs are seeded, so
+ * the result is the one an uninterrupted run gives; a progress message (stage 'restart') says so.
  */
 import { proxy, type Remote } from 'comlink';
 import type { ProgressCallback } from '../contracts/progress';
@@ -20,12 +24,16 @@ import { WorkerClient } from './worker-client';
 export interface AlignServiceOptions {
   /** Creates the worker (default: the bundled module worker). */
   createWorker?: () => Worker;
+  /** Restarts after a worker crash mid-job; default DEFAULT_RESTARTS. */
+  restarts?: number;
 }
 
 export class AlignService {
   private readonly client: WorkerClient<AlignApi>;
+  private readonly restarts: number | undefined;
 
   constructor(options: AlignServiceOptions = {}) {
+    this.restarts = options.restarts;
     this.client = new WorkerClient<AlignApi>({
       create: () => options.createWorker?.() ?? new Worker(new URL('../../workers/align.worker.ts', import.meta.url), { type: 'module', name: 'align' }),
       crashError: (detail) =>
@@ -36,12 +44,12 @@ export class AlignService {
 
   /** Runs an alignment method in the worker. Rejects with AbortError on cancel. */
   align(job: AlignJob, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<AlignJobResult> {
-    return this.call((api) => api.align(job, proxy(onProgress ?? (() => {}))), signal);
+    return this.call((api) => api.align(job, proxy(onProgress ?? (() => {}))), signal, onProgress);
   }
 
   /** One Sinkhorn solve in the worker (loop 'device' keeps the whole loop on the GPU). */
   sinkhorn(job: SinkhornJob, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<SinkhornJobResult> {
-    return this.call((api) => api.sinkhorn(job, proxy(onProgress ?? (() => {}))), signal);
+    return this.call((api) => api.sinkhorn(job, proxy(onProgress ?? (() => {}))), signal, onProgress);
   }
 
   /** WebGPU availability, adapter and limits as the worker sees them. */
@@ -59,13 +67,19 @@ export class AlignService {
     this.client.terminate(new AppError('AbortError', 'Alignment stopped.'));
   }
 
-  private async call<T>(run: (api: Remote<AlignApi>) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  private async call<T>(run: (api: Remote<AlignApi>) => Promise<T>, signal?: AbortSignal, onProgress?: ProgressCallback): Promise<T> {
     if (signal?.aborted) throw new AppError('AbortError', 'Alignment cancelled.');
-    const w = this.client.start();
     const onAbort = (): void => this.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
+    const t0 = performance.now();
     try {
-      return await this.client.call(run, w);
+      return await this.client.callRestarting(run, {
+        signal,
+        ...(this.restarts !== undefined ? { retries: this.restarts } : {}),
+        onCrash: ({ attempt, retries, restarting }) => {
+          if (restarting) onProgress?.({ stage: 'restart', done: 0, text: `The alignment worker stopped unexpectedly; it was restarted and the job runs again from its start (attempt ${attempt + 1} of ${retries + 1}).`, elapsedMs: performance.now() - t0 });
+        },
+      });
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }

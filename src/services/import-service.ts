@@ -10,6 +10,11 @@
  *
  * Errors arrive as AppError with the worker's stable name (AbortError, QuotaError, InputError,
  * FormatError, StorageError), rebuilt here because comlink delivers a plain Error.
+ *
+ * A worker that crashes mid-import (not a cancel or terminate()) is handled by the shared restart
+ * policy (src/services/worker-client.ts): the partial corpus it left is rolled back, the user is
+ * told through a progress message (stage 'restart'), and the import runs again from its start on a
+ * fresh worker with the same files, at most `restarts` times.
  */
 import { proxy } from 'comlink';
 import type { CorpusFormat, CorpusSource } from '../contracts/corpus';
@@ -17,13 +22,15 @@ import type { CorpusInfo, ImportRequest, SourcePreview } from '../contracts/corp
 import type { ProgressCallback } from '../contracts/progress';
 import { AppError } from '../core/errors';
 import type { ImportApi } from '../storage/import-job';
-import { WorkerClient } from './worker-client';
+import { WorkerClient, type RestartPolicy } from './worker-client';
 
 export interface ImportServiceOptions {
   /** Database the worker writes (default: the app's); tests and benches use their own. */
   dbName?: string;
   /** Creates the worker (default: the bundled module worker). */
   createWorker?: () => Worker;
+  /** Restarts after a worker crash mid-import; default DEFAULT_RESTARTS. */
+  restarts?: number;
 }
 
 export class ImportService {
@@ -32,9 +39,13 @@ export class ImportService {
    * the order they were made.
    */
   private readonly client: WorkerClient<ImportApi>;
+  private readonly dbName: string | undefined;
+  private readonly restarts: number | undefined;
 
   constructor(options: ImportServiceOptions = {}) {
     const dbName = options.dbName;
+    this.dbName = dbName;
+    this.restarts = options.restarts;
     this.client = new WorkerClient<ImportApi>({
       create: () =>
         options.createWorker?.() ?? new Worker(new URL('../../workers/import.worker.ts', import.meta.url), { type: 'module', name: 'import' }),
@@ -57,16 +68,48 @@ export class ImportService {
   async importCorpus(req: ImportRequest, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<CorpusInfo> {
     checkSources(req.sources);
     if (signal?.aborted) throw new AppError('AbortError', 'Import cancelled; nothing was imported.');
-    const w = await this.client.started();
+    await this.client.started();
     if (signal?.aborted) throw new AppError('AbortError', 'Import cancelled; nothing was imported.');
     const onAbort = (): void => this.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       // Plain copy: Files clone to the worker; the progress callback goes as a comlink proxy.
       const plain: ImportRequest = { name: req.name, sources: req.sources, format: req.format, mapping: req.mapping };
-      return await this.client.call((api) => api.importCorpus(plain, proxy(onProgress ?? (() => {}))), w);
+      const t0 = performance.now();
+      const policy: RestartPolicy = {
+        signal,
+        onCrash: async ({ attempt, retries, restarting }) => {
+          // The dead worker's corpus lock is gone, so its partial corpus can go now, not at the next start.
+          const removed = await this.rollBackInterrupted();
+          if (!restarting) return;
+          if (signal?.aborted) throw new AppError('AbortError', 'Import cancelled; nothing was imported.');
+          onProgress?.({
+            stage: 'restart',
+            done: 0,
+            text: `The import worker stopped unexpectedly; ${removed > 0 ? 'the partial corpus was removed and ' : ''}the import starts again (attempt ${attempt + 1} of ${retries + 1}).`,
+            elapsedMs: performance.now() - t0,
+          });
+        },
+      };
+      if (this.restarts !== undefined) policy.retries = this.restarts;
+      return await this.client.callRestarting((api) => api.importCorpus(plain, proxy(onProgress ?? (() => {}))), policy);
     } finally {
       signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * Removes corpora a dead worker left 'importing' (cleanupInterrupted: those whose writer's Web
+   * Lock is gone, so never another tab's running import). Returns how many were removed.
+   */
+  private async rollBackInterrupted(): Promise<number> {
+    // Loaded lazily: idb stays out of the first chunk until a crash needs it.
+    const [{ openAppDb }, { cleanupInterrupted }] = await Promise.all([import('../storage/db'), import('../storage/corpus-store')]);
+    const db = await openAppDb(this.dbName);
+    try {
+      return (await cleanupInterrupted(db)).length;
+    } finally {
+      db.close();
     }
   }
 

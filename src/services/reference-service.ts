@@ -11,6 +11,11 @@
  * Errors arrive as AppError with the worker's stable name (AbortError, QuotaError, InputError,
  * FormatError, StorageError), rebuilt here because comlink delivers a plain Error. Every failure
  * and every cancel leaves the store as it was.
+ *
+ * A worker that crashes mid-import (not a cancel or terminate()) is restarted by the shared policy
+ * (src/services/worker-client.ts) and the import runs again from its start with the same file;
+ * nothing to roll back (a reference is written in one transaction at the end). A progress message
+ * (stage 'restart') tells the user.
  */
 import { proxy, type Remote } from 'comlink';
 import type { ProgressCallback } from '../contracts/progress';
@@ -27,6 +32,8 @@ export interface ReferenceServiceOptions {
   createWorker?: () => Worker;
   /** URL of builtin-reference.json (default: under the app's base URL). */
   builtinUrl?: string;
+  /** Restarts after a worker crash mid-import; default DEFAULT_RESTARTS. */
+  restarts?: number;
 }
 
 /** What the UI needs from the reference importer (the element receives it through context). */
@@ -116,11 +123,18 @@ export class ReferenceService implements ReferenceImporterApi {
     onProgress?: ProgressCallback,
   ): Promise<ReferenceInfo> {
     if (signal?.aborted) throw new AppError('AbortError', 'Import cancelled; nothing was stored.');
-    const w = await this.client.started();
+    await this.client.started();
     const onAbort = (): void => this.cancel();
     signal?.addEventListener('abort', onAbort, { once: true });
+    const t0 = performance.now();
     try {
-      return await this.client.call((api) => run(api, proxy(onProgress ?? (() => {}))), w);
+      return await this.client.callRestarting((api) => run(api, proxy(onProgress ?? (() => {}))), {
+        signal,
+        ...(this.options.restarts !== undefined ? { retries: this.options.restarts } : {}),
+        onCrash: ({ attempt, retries, restarting }) => {
+          if (restarting) onProgress?.({ stage: 'restart', done: 0, text: `The reference worker stopped unexpectedly; the import starts again (attempt ${attempt + 1} of ${retries + 1}). Nothing was stored by the stopped one.`, elapsedMs: performance.now() - t0 });
+        },
+      });
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }

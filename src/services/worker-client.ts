@@ -13,9 +13,31 @@
  *   align(job) { return this.client.call((api) => api.align(job, proxy(onProgress))); }
  *
  * Cancel stays with each service (`client.current?.api.cancel()`): what "cancel" means differs.
+ *
+ * Restart policy (once, here): `callRestarting` re-runs a job from its start on a fresh worker when
+ * the worker crashed mid-job ('error'/'messageerror' event: an uncaught error, a failed clone, a
+ * killed worker that reported it), at most `retries` times (default DEFAULT_RESTARTS). Before each
+ * re-run the service's `onCrash` undoes what the dead worker left (the import rolls back its
+ * partial corpus) and tells the user. A deliberate terminate() or a cancel is never restarted.
  */
 import { wrap, type Remote } from 'comlink';
 import { AppError, isAppError } from '../core/errors';
+
+/** How many times a crashed job is restarted before its error is reported (3 attempts in all). */
+export const DEFAULT_RESTARTS = 2;
+
+export interface RestartPolicy {
+  /** Restarts after a crash; default DEFAULT_RESTARTS; 0 = report the first crash. */
+  retries?: number;
+  /** A cancel: once aborted, a crash is reported instead of restarted. */
+  signal?: AbortSignal | undefined;
+  /**
+   * Called after every crash, before the next attempt (`restarting`) or before the error is
+   * reported (`!restarting`): clean up what the dead worker left and tell the user. A rejection
+   * (e.g. the cleanup failed) is reported instead of restarting.
+   */
+  onCrash?: (info: { attempt: number; retries: number; restarting: boolean; error: AppError }) => void | Promise<void>;
+}
 
 export interface WorkerClientOptions<Api> {
   /** Creates the worker (the service keeps `new Worker(new URL(..., import.meta.url))` so Vite bundles it). */
@@ -37,6 +59,8 @@ export interface WorkerSession<Api> {
   died: Promise<never>;
   /** Terminates this worker: its pending calls reject with `reason`, and the next call starts a new one. */
   kill: (reason: AppError) => void;
+  /** True once the worker died by itself ('error' or 'messageerror'), not by kill()/terminate(). */
+  readonly crashed: boolean;
 }
 
 export class WorkerClient<Api> {
@@ -54,8 +78,10 @@ export class WorkerClient<Api> {
     if (this.session) return this.session;
     const worker = this.options.create();
     let kill!: (reason: AppError) => void;
+    let killed = false;
     const died = new Promise<never>((_, reject) => {
       kill = (reason) => {
+        killed = true;
         if (this.session === session) this.session = undefined;
         worker.terminate();
         reject(reason);
@@ -64,6 +90,7 @@ export class WorkerClient<Api> {
     died.catch(() => {}); // observed through Promise.race by whoever is waiting
     const onError = (ev: ErrorEvent | MessageEvent): void => {
       const detail = ev instanceof ErrorEvent && ev.message ? ` (${ev.message})` : '';
+      if (!killed) session.crashed = true;
       kill(this.options.crashError(detail));
     };
     worker.addEventListener('error', onError);
@@ -72,7 +99,7 @@ export class WorkerClient<Api> {
     const setup = this.options.setup;
     const ready = setup === undefined ? Promise.resolve() : Promise.race([setup(api).then(() => {}), died]);
     ready.catch(() => {}); // reported to each caller
-    const session: WorkerSession<Api> = { api, ready, died, kill };
+    const session: { -readonly [K in keyof WorkerSession<Api>]: WorkerSession<Api>[K] } = { api, ready, died, kill, crashed: false };
     this.session = session;
     return session;
   }
@@ -94,6 +121,34 @@ export class WorkerClient<Api> {
       return await Promise.race([run(session.api), session.died]);
     } catch (e) {
       throw this.toAppError(e);
+    }
+  }
+
+  /**
+   * `call` with the restart policy: when the worker crashes during the job, starts a fresh one and
+   * runs `run` again from its start (after `policy.onCrash`), at most `policy.retries` times. The
+   * job must be repeatable: same request, same result. Rejects with an AppError only.
+   */
+  async callRestarting<T>(run: (api: Remote<Api>) => Promise<T>, policy: RestartPolicy = {}): Promise<T> {
+    const retries = policy.retries ?? DEFAULT_RESTARTS;
+    for (let attempt = 1; ; attempt++) {
+      const session = this.start();
+      try {
+        return await this.call(run, session);
+      } catch (e) {
+        const error = this.toAppError(e);
+        if (!session.crashed) throw error;
+        const restarting = attempt <= retries && !policy.signal?.aborted;
+        try {
+          await policy.onCrash?.({ attempt, retries, restarting, error });
+        } catch (cleanup) {
+          throw this.toAppError(cleanup);
+        }
+        if (!restarting) {
+          if (attempt === 1) throw error;
+          throw new AppError(error.name, `${error.message} (It stopped ${attempt} times in a row; restarting did not help.)`);
+        }
+      }
     }
   }
 
