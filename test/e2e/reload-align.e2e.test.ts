@@ -48,7 +48,7 @@ function storedRuns(page: Page): Promise<RunRow[]> {
   });
 }
 
-/** Align stage → OT on the CPU, K = 300 of the demo personas vs 2,000 built-in points; clicks Run. */
+/** Align stage → OT on the CPU, K = 200 of the demo personas vs 600 built-in points; clicks Run. */
 async function startAlignment(page: Page): Promise<void> {
   await page.locator('app-shell nav a[data-stage="align"]').click();
   await page.locator('align-stage select[name="builtinId"] option').first().waitFor({ state: 'attached', timeout: 30_000 });
@@ -59,8 +59,8 @@ async function startAlignment(page: Page): Promise<void> {
   if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
   await page.locator('align-stage select[name="backend"]').selectOption('cpu');
   await page.locator('align-stage input[name="seed"]').fill('13');
-  await page.locator('align-stage input[name="size"]').fill('300');
-  await page.locator('align-stage input[name="builtinN"]').fill('2000');
+  await page.locator('align-stage input[name="size"]').fill('200');
+  await page.locator('align-stage input[name="builtinN"]').fill('600');
   await page.locator('align-stage button[type="submit"]').click();
 }
 
