@@ -28,8 +28,13 @@ export function isBlank(v: unknown): boolean {
 
 /** The value of the first alternative of `spec` (`a|b`) that is not blank; undefined when none is. */
 export function getField(rec: RawRecord, spec: FieldSpec): unknown {
-  for (const alt of alternatives(spec)) {
-    const v = lookup(rec, alt);
+  return getFirst(rec, alternatives(spec));
+}
+
+/** getField over alternatives already split (the mapper splits each spec once, not per row). */
+export function getFirst(rec: RawRecord, alts: readonly string[]): unknown {
+  for (let i = 0; i < alts.length; i++) {
+    const v = lookup(rec, alts[i]!);
     if (!isBlank(v)) return v;
   }
   return undefined;

@@ -8,7 +8,7 @@ import type { PersonaRecord, PersonaSource } from '../../contracts/persona';
 import { AppError } from '../errors';
 import { hash53, stripControls } from '../corpus/text';
 import { TRAITS, type Trait, type TraitVector } from '../traits';
-import { getField, renderValue, type RawRecord } from './fields';
+import { alternatives, getField, getFirst, renderValue, type RawRecord } from './fields';
 import type { PersonaMapping, PersonaRowIssue, TraitMapping } from './types';
 
 /** Stable id of a persona without one: a hash of its text, so re-imports give the same ids. */
@@ -18,11 +18,25 @@ export function generatedPersonaId(text: string): string {
 
 /** The persona text of a record: one part as is, several as "Label: value" paragraphs. */
 export function personaText(rec: RawRecord, mapping: Pick<PersonaMapping, 'text'>): string {
-  const parts = mapping.text
-    .map((p) => ({ label: p.label ?? p.field.split('|')[0]!.trim(), value: stripControls(renderValue(getField(rec, p.field))).trim() }))
-    .filter((p) => p.value !== '');
-  if (parts.length === 1 && mapping.text.length === 1) return parts[0]!.value;
-  return parts.map((p) => `${p.label}: ${p.value}`).join('\n\n');
+  return textOf(rec, compileText(mapping.text));
+}
+
+interface CompiledPart { alts: string[]; label: string }
+
+function compileText(parts: PersonaMapping['text']): CompiledPart[] {
+  return parts.map((p) => ({ alts: alternatives(p.field), label: p.label ?? p.field.split('|')[0]!.trim() }));
+}
+
+/** The text of a record: the hot path of an import, so plain loops over pre-split field specs. */
+function textOf(rec: RawRecord, parts: readonly CompiledPart[]): string {
+  if (parts.length === 1) return stripControls(renderValue(getFirst(rec, parts[0]!.alts))).trim();
+  let out = '';
+  for (const p of parts) {
+    const v = stripControls(renderValue(getFirst(rec, p.alts))).trim();
+    if (v === '') continue;
+    out += (out === '' ? '' : '\n\n') + p.label + ': ' + v;
+  }
+  return out;
 }
 
 /**
@@ -72,7 +86,10 @@ export interface MapResult {
 export class PersonaRowMapper {
   /** hash53(id) → line of its first row. A hash keeps 10^6 ids in a few tens of MB; a false match needs ~10^8 ids. */
   private readonly seen = new Map<number, number>();
-  private readonly traitFields: [Trait, string][] | undefined;
+  private readonly traitFields: [Trait, string, string[]][] | undefined;
+  private readonly text: CompiledPart[];
+  private readonly idAlts: string[] | undefined;
+  private readonly meta: [string, string[]][];
 
   constructor(
     private readonly mapping: PersonaMapping,
@@ -80,18 +97,21 @@ export class PersonaRowMapper {
   ) {
     checkMapping(mapping);
     const t = mapping.traits;
-    this.traitFields = t && TRAITS.every((k) => t.fields[k]) ? TRAITS.map((k) => [k, t.fields[k]!]) : undefined;
+    this.traitFields = t && TRAITS.every((k) => t.fields[k]) ? TRAITS.map((k) => [k, t.fields[k]!, alternatives(t.fields[k]!)]) : undefined;
+    this.text = compileText(mapping.text);
+    this.idAlts = mapping.id !== undefined ? alternatives(mapping.id) : undefined;
+    this.meta = Object.entries(mapping.meta).map(([k, spec]) => [k, alternatives(spec)]);
   }
 
   map(rec: RawRecord, file: string, line: number): MapResult {
     const issues: PersonaRowIssue[] = [];
     const m = this.mapping;
-    const text = personaText(rec, m);
+    const text = textOf(rec, this.text);
     if (text === '') {
       const fields = m.text.map((p) => `"${p.field}"`).join(', ');
       return { issues: [{ file, line, reason: `empty text (nothing in ${fields})`, outcome: 'skipped' }] };
     }
-    let id = m.id !== undefined ? stripControls(renderValue(getField(rec, m.id))).trim() : '';
+    let id = this.idAlts !== undefined ? stripControls(renderValue(getFirst(rec, this.idAlts))).trim() : '';
     if (id === '') {
       id = generatedPersonaId(text);
       if (m.id !== undefined) issues.push({ file, line, reason: `no id in "${m.id}"; generated ${id} from the text`, outcome: 'kept' });
@@ -122,8 +142,8 @@ export class PersonaRowMapper {
         }
       }
     }
-    for (const [k, spec] of Object.entries(m.meta)) {
-      const s = stripControls(renderValue(getField(rec, spec))).trim();
+    for (const [k, alts] of this.meta) {
+      const s = stripControls(renderValue(getFirst(rec, alts))).trim();
       if (s !== '') meta[k] = s;
     }
 
@@ -131,8 +151,8 @@ export class PersonaRowMapper {
     if (this.traitFields) {
       const traits = {} as TraitVector;
       let problem: string | undefined;
-      for (const [trait, spec] of this.traitFields) {
-        const v = normaliseTrait(getField(rec, spec), m.traits!);
+      for (const [trait, spec, alts] of this.traitFields) {
+        const v = normaliseTrait(getFirst(rec, alts), m.traits!);
         if (typeof v === 'string') {
           problem = `trait ${trait} ("${spec}") ${v}`;
           break;
