@@ -20,6 +20,8 @@ import '../align-progress/align-progress';
 import '../align-results/align-results';
 
 type Phase = 'idle' | 'running' | 'done';
+/** How often runs computed in another tab are looked at again while one is shown. */
+const RECHECK_MS = 3000;
 type StoredRefs = Pick<ReferenceStoreApi, 'listReferences' | 'getReferenceInfo' | 'loadReferenceCloud'>;
 
 /**
@@ -81,6 +83,7 @@ export class AlignStage extends LitElement {
   @state() private stored: ReferenceInfo[] | undefined;
 
   private abort: AbortController | undefined;
+  private recheck: ReturnType<typeof setTimeout> | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
 
   // `tokens` too, so the element looks right standalone; inside the shell the values are the same.
@@ -124,6 +127,7 @@ export class AlignStage extends LitElement {
     super.disconnectedCallback();
     this.abort?.abort();
     this.stopTicker();
+    clearTimeout(this.recheck);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -173,6 +177,9 @@ export class AlignStage extends LitElement {
       const running = (await store.listRuns('align')).filter((r) => r.status === 'running' && r.id !== this.runId && !free.has(r.id));
       this.interrupted = interrupted;
       this.elsewhere = running;
+      // A run in another tab ends there: look again shortly (it is then done, or resumable if that tab died).
+      clearTimeout(this.recheck);
+      if (running.length > 0 && this.isConnected) this.recheck = setTimeout(() => void this.checkRuns(), RECHECK_MS);
     } catch (e) {
       this.status = `Earlier runs could not be checked: ${message(e)}`;
     }

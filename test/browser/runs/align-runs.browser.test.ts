@@ -160,7 +160,7 @@ describe('<align-stage> resume', () => {
     expect(r.error?.name).toBe('InterruptedError');
   });
 
-  test('a run another tab is computing is shown as running elsewhere, never offered for resume', async () => {
+  test('a run another tab is computing is shown as running elsewhere, never offered for resume, until that tab is gone', async () => {
     const { store, dbName } = freshStore();
     await store.putRun(orphan('busy', input('nearest')));
     let release!: () => void;
@@ -174,6 +174,9 @@ describe('<align-stage> resume', () => {
     const note = await waitForEl('align-stage [data-testid="al-elsewhere"]', 10_000);
     expect(text(note)).toContain('another tab');
     expect(deepQuery('align-stage [data-testid="al-resume"]')).toBeNull();
+    // That tab dies (its lock goes, the run stays 'running'): the element notices and offers Resume.
     release();
+    await waitForEl('align-stage [data-testid="al-resume"]', 10_000);
+    expect(deepQuery('align-stage [data-testid="al-elsewhere"]')).toBeNull();
   });
 });
