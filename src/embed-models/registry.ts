@@ -3,8 +3,9 @@
  * Hugging Face Hub that transformers.js runs with its feature-extraction pipeline. Pure data plus
  * checks; Node tests validate every entry.
  *
- * Sizes are the ONNX weight files as published (≈, rounded to the MB; tokenizer and config add
- * under 20 MB). A cached model's exact size comes from the cache (cache.ts).
+ * Sizes are the ONNX weight files as the Hub's file listings show them (onnx/ folder of each
+ * repository; tokenizer and config add under 20 MB), so shown with "≈". A cached model's exact
+ * size comes from the cache (cache.ts).
  */
 import { AppError } from '../core/errors';
 
@@ -32,7 +33,8 @@ export interface EmbedModelEntry {
   license: string;
 }
 
-const MB = 1_000_000;
+/** Decimal megabytes, as the Hub lists them, in whole bytes. */
+const mb = (x: number): number => Math.round(x * 1_000_000);
 
 export const EMBED_MODELS: readonly EmbedModelEntry[] = [
   {
@@ -43,7 +45,7 @@ export const EMBED_MODELS: readonly EmbedModelEntry[] = [
     maxTokens: 256,
     pooling: 'mean',
     prefixes: { query: '', passage: '' },
-    weightBytes: { fp32: 90 * MB, fp16: 45 * MB, q8: 23 * MB },
+    weightBytes: { fp32: mb(90.4), fp16: mb(45.3), q8: mb(23) },
     notes: 'Fast general-purpose English sentence embedder; reads 256 tokens, so only the start of a long persona counts.',
     license: 'Apache-2.0',
   },
@@ -55,7 +57,7 @@ export const EMBED_MODELS: readonly EmbedModelEntry[] = [
     maxTokens: 512,
     pooling: 'cls',
     prefixes: { query: 'Represent this sentence for searching relevant passages: ', passage: '' },
-    weightBytes: { fp32: 133 * MB, fp16: 67 * MB, q8: 34 * MB },
+    weightBytes: { fp32: mb(133), fp16: mb(66.7), q8: mb(34) },
     notes: 'Stronger English retrieval than MiniLM at a similar size; queries get the model\'s retrieval instruction.',
     license: 'MIT',
   },
@@ -67,7 +69,7 @@ export const EMBED_MODELS: readonly EmbedModelEntry[] = [
     maxTokens: 512,
     pooling: 'mean',
     prefixes: { query: 'query: ', passage: 'passage: ' },
-    weightBytes: { fp32: 470 * MB, fp16: 235 * MB, q8: 118 * MB },
+    weightBytes: { fp32: mb(470), fp16: mb(235), q8: mb(118) },
     notes: 'For personas or queries not in English; larger download because of its multilingual vocabulary.',
     license: 'MIT',
   },
