@@ -13,6 +13,8 @@ import { referenceServicesContext, type ReferenceServices } from '../reference-m
 import { PersonaStageBase, errorText } from '../persona-stage-base/persona-stage-base';
 import { profiledPersonas, profileReport, type ProfileReport } from './report';
 import '../trait-histogram/trait-histogram';
+import '../results-gap/results-gap';
+import { personaTraitCloud } from '../../pipeline/results/gap';
 import '../trait-agreement/trait-agreement';
 
 type Method = 'auto' | 'logprobs' | 'json';
@@ -52,6 +54,8 @@ export class ProfileStage extends PersonaStageBase {
   @state() private refNote = '';
   private cloudCache = new Map<string, WeightedCloud>();
   private refName = 'reference';
+  /** Persona and reference clouds for <results-gap> (densities and gap before alignment). */
+  @state() private gapClouds: { personas: WeightedCloud | undefined; reference: WeightedCloud | undefined } | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -105,6 +109,7 @@ export class ProfileStage extends PersonaStageBase {
     const ref = await this.referenceCloud();
     this.refName = ref?.name ?? 'reference';
     this.report = profileReport(personas, ref?.cloud);
+    this.gapClouds = { personas: personaTraitCloud(personas), reference: ref?.cloud };
   }
 
   private start(): void {
@@ -187,6 +192,7 @@ export class ProfileStage extends PersonaStageBase {
         <div class="histograms">
           ${r.traits.map((t) => html`<trait-histogram label=${TRAIT_LABELS[t.trait]} referenceName=${this.refName} .personas=${t.personas} .reference=${t.reference} .stats=${t.stats}></trait-histogram>`)}
         </div>
+        <results-gap .personas=${this.gapClouds?.personas} .reference=${this.gapClouds?.reference} referenceName=${this.refName}></results-gap>
       </section>
       <section aria-labelledby="p-style">
         <h3 id="p-style">Response style</h3>

@@ -6,7 +6,9 @@
 import * as Plot from '@observablehq/plot';
 import { TRAITS, TRAIT_LABELS } from '../../core/traits';
 import { CORRELATION_PANELS } from '../../pipeline/results/correlation';
-import type { ResultsModel } from '../../pipeline/results/results-model';
+import type { ResultsModel, SeriesSummary } from '../../pipeline/results/results-model';
+import { traitDensities, type DensitySeries, type TraitDensities } from '../../pipeline/results/density';
+import { cloudMoments } from '../../core/align/stats';
 import { fmt, type LegendItem, type ResultsFigure } from './figure';
 
 /** One colour per series, distinguishable in grey-scale print too (dash for the raw pool). */
@@ -17,12 +19,24 @@ export const SERIES_COLORS: Record<string, string> = {
   is: '#0072b2',
   'is+ot': '#cc79a7',
   selected: '#009e73',
+  personas: '#d55e00',
 };
 
 const SET_COLORS = { pool: '#9a9a9a', reference: '#0072b2', selected: '#d55e00' } as const;
 const SET_LABELS = { pool: 'Raw pool', reference: 'Reference', selected: 'This run’s selection' } as const;
 
 export function densityFigure(m: ResultsModel): ResultsFigure {
+  return buildDensityFigure(m.series, m.densities, m.summaries, 'densities', 'Trait densities');
+}
+
+/** Density overlays of any weighted samples (e.g. personas vs reference before alignment). */
+export function seriesDensityFigure(series: DensitySeries[], id: string, title: string): ResultsFigure {
+  const summaries: SeriesSummary[] = series.map((s) => ({ key: s.key, label: s.label, n: s.cloud.n, ...cloudMoments(s.cloud) }));
+  return buildDensityFigure(series, traitDensities(series), summaries, id, title);
+}
+
+function buildDensityFigure(series: DensitySeries[], densities: TraitDensities[], summaries: SeriesSummary[], id: string, title: string): ResultsFigure {
+  const m = { series, densities, summaries };
   const rows: Array<{ trait: string; x: number; y: number; key: string }> = [];
   for (const t of m.densities) for (const c of t.curves) t.grid.forEach((x, i) => rows.push({ trait: t.label, x, y: c.y[i]!, key: c.key }));
   const keys = m.series.map((s) => s.key);
@@ -35,8 +49,8 @@ export function densityFigure(m: ResultsModel): ResultsFigure {
     });
   });
   return {
-    id: 'densities',
-    title: 'Trait densities',
+    id,
+    title,
     description: `Kernel density estimates of each Big Five trait (1–5 scale) for ${m.series.map((s) => s.label).join(', ')}; curves closer to the reference are better.`,
     legend,
     plot: (document) =>

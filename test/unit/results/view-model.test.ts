@@ -165,3 +165,24 @@ describe('percentiles', () => {
     expect(percentileOf(percentileIndex(weighted), 2, 1.5)).toBe(75);
   });
 });
+
+describe('gap to the reference before alignment', () => {
+  test('a pool shifted by +0.5 reference SD on every trait and narrowed to 0.8× shows exactly that', async () => {
+    const { referenceGap } = await import('../../../src/pipeline/results/gap');
+    const ref = gaussianCloud(3000, 5, 21, 3, 0.7);
+    const pts = Float32Array.from(ref.points, (v) => 3 + 0.8 * (v - 3) + 0.5 * 0.7);
+    const gap = referenceGap(makeCloud(pts, 5), ref);
+    for (const t of gap.traits) {
+      // Same points up to an affine map: exact up to the sample's own mean/SD.
+      expect(t.meanErrorSd).toBeCloseTo((t.personaMean - t.referenceMean) / t.referenceSd, 9);
+      expect(t.sdErrorSd).toBeCloseTo(-0.2, 3);
+      expect(t.meanErrorSd).toBeGreaterThan(0.4);
+      expect(t.meanErrorSd).toBeLessThan(0.6);
+      expect(t.w1Sd).toBeGreaterThan(0.4);
+      expect(t.ks).toBeGreaterThan(0.15);
+    }
+    expect(gap.corrFrobenius).toBeLessThan(1e-4); // an affine map per trait keeps the correlations
+    const same = referenceGap(ref, ref);
+    for (const t of same.traits) expect([t.meanErrorSd, t.w1Sd, t.ks]).toEqual([0, 0, 0]);
+  });
+});
