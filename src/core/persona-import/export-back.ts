@@ -22,6 +22,7 @@ import { detectFormat } from './detect';
 import type { PersonaFileFormat, PersonaFileSource, PersonaMapping } from './types';
 import { asyncBufferOf } from './read';
 import { parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import { createSHA256 } from 'hash-wasm';
 
 export const SELECTED_FIELD = 'persona_align_selected';
 export const WEIGHT_FIELD = 'persona_align_weight';
@@ -33,6 +34,8 @@ export interface ExportBackOptions {
   selection: ReadonlyMap<string, number>;
   /** 'all' (default) keeps every record of the file; 'selected' only the selected ones. */
   only?: 'all' | 'selected';
+  /** SHA-256 the set was imported with: a different file is refused (ids would not match). */
+  expectSha256?: string;
   signal?: AbortSignal;
 }
 
@@ -92,6 +95,12 @@ export async function exportBack(source: PersonaFileSource, options: ExportBackO
   if (!format) throw new AppError('InputError', 'not a persona file we can read back.', { file: source.name });
   const src: PersonaSource = { kind: 'imported', file: source.name, format };
   const mapper = new PersonaRowMapper(options.mapping, src);
+  if (options.expectSha256 !== undefined) {
+    const actual = await sha256Of(source, options.signal);
+    if (actual !== options.expectSha256) {
+      throw new AppError('InputError', `this is not the file the set was imported from (SHA-256 ${actual.slice(0, 12)}…, the set's ${options.expectSha256.slice(0, 12)}…); choose the original file.`, { file: source.name });
+    }
+  }
   const rows = await rawRecords(source, format, options.signal);
   const kept: { rec: RawRecord; selected: boolean; weight: number; topObject: boolean }[] = [];
   let selected = 0;
@@ -136,6 +145,23 @@ export async function exportBack(source: PersonaFileSource, options: ExportBackO
       break;
   }
   return { bytes, format, name: alignedName(source.name), records: kept.length, selected };
+}
+
+async function sha256Of(source: PersonaFileSource, signal?: AbortSignal): Promise<string> {
+  const h = await createSHA256();
+  h.init();
+  const reader = source.stream().getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      throwIfAborted(signal);
+      h.update(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return h.digest('hex');
 }
 
 function columnsOf(recs: RawRecord[]): string[] {

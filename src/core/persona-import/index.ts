@@ -14,3 +14,4 @@ export { presetMapping, mappingForFields, genericMapping, suggestPreset, mappedF
 export { readPersonaRecords, collectPersonaRecords, blobSource, importedSource } from './read';
 export { previewPersonaFile } from './preview';
 export { exportBack, SELECTED_FIELD, WEIGHT_FIELD, type ExportBackOptions, type ExportBackResult } from './export-back';
+export { exportRecordsAs, recordInLayout, splitPersonaText, denormaliseTrait } from './export-records';

@@ -234,7 +234,13 @@ async function* parquetRows(source: PersonaFileSource, mapping: PersonaMapping, 
   const top = new Set(metadata.schema.slice(1).map((s) => s.name));
   const wanted = new Set<string>();
   const specs = [...mapping.text.map((p) => p.field), ...(mapping.id ? [mapping.id] : []), ...Object.values(mapping.meta), ...(mapping.metaObject ? [mapping.metaObject] : []), ...Object.values(mapping.traits?.fields ?? {})];
-  for (const s of specs) for (const alt of alternatives(s!)) if (top.has(alt.split('.')[0]!)) wanted.add(alt.split('.')[0]!);
+  for (const s of specs) {
+    for (const alt of alternatives(s!)) {
+      // A column may itself be named with dots ("meta.region"); otherwise a dotted path starts at its first segment.
+      const col = top.has(alt) ? alt : alt.split('.')[0]!;
+      if (top.has(col)) wanted.add(col);
+    }
+  }
   const columns = [...wanted].filter((c) => top.has(c));
   let rowStart = 0;
   let bytes = 0;
