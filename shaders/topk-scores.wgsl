@@ -1,11 +1,13 @@
 // Dot-product scores of a block of queries against a chunk of rows (brute-force retrieval, first
 // pass of src/gpu/topk-gpu.ts):
 //
-//   S[q · P.rows + i] = Σ_j M[i · P.dim + j] · Q[q · P.dim + j]      for q < P.nq, i < P.rows
+//   S[q · P.rows + i] = Σ_j M[i · P.dim + j] · Q[q · P.dim + j]      for q < nq, i < P.rows
 //
-// One thread per row; it walks its row once per block of QB queries and keeps QB accumulators, so
-// the matrix is read ⌈nq / QB⌉ times. Rows and queries are unit vectors (the host normalises), so a
-// score is a cosine. f32 accumulation: |error| ≲ 1e-6 for unit vectors of d ≤ 1024.
+// One thread per (row, query): the dispatch's z dimension is the query. Four partial sums over j
+// (the same unrolling as the CPU oracle's hot loop); one scalar accumulator per thread keeps the
+// loop free of dynamically indexed private arrays (SwiftShader spilled an array of accumulators to
+// memory and ran 30× slower). Rows and queries are unit vectors (the host normalises), so a score is
+// a cosine; f32 accumulation: |error| ≲ 1e-6 for unit vectors of d ≤ 1024.
 // Float64 reference: cosineTopK in src/core/embed/topk.ts (its scores).
 //
 // Bindings (group 0):
@@ -16,7 +18,6 @@
 // Override constants: WG (threads per workgroup).
 
 override WG: u32 = 64u;
-const QB: u32 = 8u;
 
 struct Params {
   rows: u32,
@@ -34,24 +35,25 @@ struct Params {
 @compute @workgroup_size(WG)
 fn topk_scores(@builtin(global_invocation_id) gid: vec3u) {
   let row = gid.x + gid.y * P.rowsPerLine;
-  if (row >= P.rows) {
+  let q = gid.z;
+  if (row >= P.rows || q >= P.nq) {
     return;
   }
-  let base = row * P.dim;
-  for (var q0 = 0u; q0 < P.nq; q0 += QB) {
-    let nb = min(QB, P.nq - q0);
-    var acc: array<f32, QB>;
-    for (var t = 0u; t < QB; t++) {
-      acc[t] = 0.0; // explicit: the block loop must not carry sums over
-    }
-    for (var j = 0u; j < P.dim; j++) {
-      let m = M[base + j];
-      for (var t = 0u; t < nb; t++) {
-        acc[t] += m * Q[(q0 + t) * P.dim + j];
-      }
-    }
-    for (var t = 0u; t < nb; t++) {
-      S[(q0 + t) * P.rows + row] = acc[t];
-    }
+  let mo = row * P.dim;
+  let qo = q * P.dim;
+  var s0 = 0.0;
+  var s1 = 0.0;
+  var s2 = 0.0;
+  var s3 = 0.0;
+  var j = 0u;
+  for (; j + 3u < P.dim; j += 4u) {
+    s0 += M[mo + j] * Q[qo + j];
+    s1 += M[mo + j + 1u] * Q[qo + j + 1u];
+    s2 += M[mo + j + 2u] * Q[qo + j + 2u];
+    s3 += M[mo + j + 3u] * Q[qo + j + 3u];
   }
+  for (; j < P.dim; j++) {
+    s0 += M[mo + j] * Q[qo + j];
+  }
+  S[q * P.rows + row] = (s0 + s1) + (s2 + s3);
 }

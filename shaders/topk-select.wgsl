@@ -6,8 +6,12 @@
 //
 //   out[q · P.outStride + tile · k + r] = r-th best of in[q · P.inStride + tile · T ..][0 .. T)
 //
-// Selection is k rounds of a workgroup arg-max (each round removes the winner), so a pass costs
-// O(k · (ITEMS + log WG)) barriers: meant for k ≪ T (the host keeps k ≤ T / 4). Slots past the
+// Two entry points, the host picks the one with fewer barriers for its k:
+// - topk_select: k rounds of a workgroup arg-max (each round removes the winner): k · (log2 WG + 2)
+//   barriers, best for very small k;
+// - topk_sort: a bitonic sort of the whole tile in workgroup memory, then its first k:
+//   log2 T · (log2 T + 1) / 2 barriers whatever k (55 for T = 1,024).
+// T must be a power of two (the host keeps WG and ITEMS powers of two) and k ≤ T. Slots past the
 // input, and removed winners, hold the sentinel (NEG, NONE), which never beats a real candidate.
 //
 // Bindings (group 0):
@@ -16,7 +20,7 @@
 //   2 storage, read        inI    : array<u32>   (unused when P.implicitIdx = 1)
 //   3 storage, read_write  outS   : array<f32>
 //   4 storage, read_write  outI   : array<u32>
-// Override constants: WG (a power of two), ITEMS.
+// Override constants: WG (a power of two), ITEMS (a power of two).
 
 override WG: u32 = 256u;
 override ITEMS: u32 = 4u;
@@ -50,12 +54,8 @@ fn better(sa: f32, ia: u32, sb: f32, ib: u32) -> bool {
   return sa > sb || (sa == sb && ia < ib);
 }
 
-@compute @workgroup_size(WG)
-fn topk_select(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let tile = wid.x;
-  let q = wid.y;
-  let T = WG * ITEMS;
-  let start = tile * T;
+fn loadTile(tile: u32, q: u32, lid: u32) {
+  let start = tile * WG * ITEMS;
   for (var it = 0u; it < ITEMS; it++) {
     let p = lid + it * WG;
     let g = start + p;
@@ -72,6 +72,13 @@ fn topk_select(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_inde
     }
   }
   workgroupBarrier();
+}
+
+@compute @workgroup_size(WG)
+fn topk_select(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let tile = wid.x;
+  let q = wid.y;
+  loadTile(tile, q, lid);
   for (var r = 0u; r < P.k; r++) {
     var bs = NEG;
     var bi = NONE;
@@ -104,5 +111,37 @@ fn topk_select(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_inde
       ti[rp[0]] = NONE;
     }
     workgroupBarrier();
+  }
+}
+
+@compute @workgroup_size(WG)
+fn topk_sort(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let tile = wid.x;
+  let q = wid.y;
+  loadTile(tile, q, lid);
+  let T = WG * ITEMS;
+  // Bitonic sort, best first: in each merge of `size`, blocks with (i & size) = 0 sort best-first.
+  for (var size = 2u; size <= T; size *= 2u) {
+    for (var stride = size / 2u; stride > 0u; stride /= 2u) {
+      for (var t = lid; t < T / 2u; t += WG) {
+        let i = 2u * stride * (t / stride) + (t % stride);
+        let j = i + stride;
+        let bestFirst = (i & size) == 0u;
+        if (better(ts[j], ti[j], ts[i], ti[i]) == bestFirst) {
+          let s = ts[i];
+          let x = ti[i];
+          ts[i] = ts[j];
+          ti[i] = ti[j];
+          ts[j] = s;
+          ti[j] = x;
+        }
+      }
+      workgroupBarrier();
+    }
+  }
+  for (var r = lid; r < P.k; r += WG) {
+    let o = q * P.outStride + tile * P.k + r;
+    outS[o] = ts[r];
+    outI[o] = ti[r];
   }
 }

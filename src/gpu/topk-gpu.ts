@@ -5,8 +5,9 @@
  *
  * `GpuTopKIndex.create` uploads the matrix once, split into row chunks that fit the adapter's
  * maxStorageBufferBindingSize and maxBufferSize; `search(queries, k)` then runs per chunk and
- * block of queries: topk-scores.wgsl (all scores of the block), topk-select.wgsl over tiles of
- * T = WG·ITEMS scores (k best per tile), topk-select.wgsl again over those until one tile is left;
+ * block of queries: topk-scores.wgsl (all scores of the block, one thread per row and query),
+ * topk-select.wgsl over tiles of T = WG·ITEMS scores (k best per tile: arg-max rounds for k ≤ 5,
+ * a bitonic sort of the tile otherwise), again over those until one tile is left;
  * the k best of each chunk are read back and merged on the CPU (chunks × k values per query).
  *
  * Rows and queries must be unit vectors or zero (the default, `normalized: true`); with
@@ -46,6 +47,7 @@ class TopKPipelines {
     readonly selectLayout: GPUBindGroupLayout,
     readonly scores: GPUComputePipeline,
     readonly select: GPUComputePipeline,
+    readonly sort: GPUComputePipeline,
     readonly wg: number,
     readonly items: number,
   ) {}
@@ -74,6 +76,7 @@ class TopKPipelines {
           selectLayout,
           pipe(`topk_scores wg=${SCORE_WG}`, scoresLayout, scoresSource, 'topk_scores', { WG: SCORE_WG }),
           pipe(`topk_select wg=${wg} items=${items}`, selectLayout, selectSource, 'topk_select', { WG: wg, ITEMS: items }),
+          pipe(`topk_sort wg=${wg} items=${items}`, selectLayout, selectSource, 'topk_sort', { WG: wg, ITEMS: items }),
           wg,
           items,
         );
@@ -137,7 +140,7 @@ export class GpuTopKIndex {
     checkFinite(rowsData, 'matrix');
     const limits = effectiveLimits(ctx, options.limits);
     const maxWg = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
-    const items = Math.max(1, Math.floor(options.itemsPerThread ?? 4));
+    const items = pow2AtMost(Math.max(1, Math.floor(options.itemsPerThread ?? 4))); // the bitonic sort needs T = WG·ITEMS a power of two
     let wg = pow2AtMost(Math.min(options.selectWorkgroupSize ?? 256, maxWg));
     // Workgroup memory of the selection kernel: T·8 bytes of candidates + WG·12 of reduction slots.
     while (wg > 1 && wg * items * 8 + wg * 12 > limits.maxComputeWorkgroupStorageSize) wg /= 2;
@@ -230,7 +233,7 @@ export class GpuTopKIndex {
         let pass = enc.beginComputePass({ label: 'topk scores' });
         pass.setPipeline(pipes.scores);
         pass.setBindGroup(0, scoreGroup);
-        pass.dispatchWorkgroups(gx, gy);
+        pass.dispatchWorkgroups(gx, gy, nb);
         pass.end();
         if (!gpuSelect) {
           const staging = buf('topk scores readback', nb * chunk.rows * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
@@ -248,6 +251,10 @@ export class GpuTopKIndex {
         let inI = (pairs[1] as { i: GPUBuffer }).i; // unused by the first pass (implicit indices)
         let inStride = chunk.rows;
         let out = pairs[0] as { s: GPUBuffer; i: GPUBuffer };
+        // Fewer barriers wins: k arg-max rounds of log2(WG) + 2 each, or a bitonic sort of the tile.
+        const log2 = (v: number): number => Math.round(Math.log2(v));
+        const sortStages = (log2(tile) * (log2(tile) + 1)) / 2;
+        const selectPipe = k * (log2(pipes.wg) + 2) <= sortStages ? pipes.select : pipes.sort;
         plan.forEach((p, step) => {
           const params = buf(`topk_select params pass ${step}`, 32, U());
           device.queue.writeBuffer(params, 0, Uint32Array.from([p.len, k, step === 0 ? 1 : 0, chunk.start, inStride, p.tiles * k, 0, 0]));
@@ -257,7 +264,7 @@ export class GpuTopKIndex {
             entries: [params, inS, inI, out.s, out.i].map((buffer, binding) => ({ binding, resource: { buffer } })),
           });
           pass = enc.beginComputePass({ label: `topk select pass ${step} (${p.len} → ${p.tiles * k})` });
-          pass.setPipeline(pipes.select);
+          pass.setPipeline(selectPipe);
           pass.setBindGroup(0, group);
           pass.dispatchWorkgroups(p.tiles, nb);
           pass.end();

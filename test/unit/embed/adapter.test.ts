@@ -4,8 +4,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AdapterTrainInput } from '../../../src/contracts/adapter';
 import type { Progress } from '../../../src/contracts/progress';
-import { applyAdapter, batchLossAndGrad, initAdapter, projectRows, resolveAdapterOptions, trainAdapterCpu } from '../../../src/core/embed/adapter';
-import { buildBatch, evaluateAdapter, planAdapterTraining, type AdapterBatch } from '../../../src/core/embed/adapter-train';
+import { applyAdapter, batchLossAndGrad, initAdapter, resolveAdapterOptions, trainAdapterCpu } from '../../../src/core/embed/adapter';
+import { buildBatch, planAdapterTraining } from '../../../src/core/embed/adapter-train';
 import { infoNce } from '../../../src/core/embed/infonce';
 import { cosineTopK, recallAtK } from '../../../src/core/embed/topk';
 import { Rng } from '../../../src/core/rng';
@@ -228,8 +228,3 @@ describe('generated personas with known groups (lexical embedder, template queri
     expect(report.after.recallAtK).toBeLessThan(report.before.recallAtK + 0.1);
   }, 120_000);
 });
-
-// keep the helper types referenced
-void evaluateAdapter;
-void projectRows;
-export type { AdapterBatch };
