@@ -19,6 +19,7 @@ import type { CorpusInfo } from '../contracts/corpus-store';
 import type { PersonaStatus } from '../core/stages/types';
 import { probeCapabilities } from '../components/capability-panel/probe';
 import '../components/capability-panel/capability-panel';
+import '../components/persona-import-panel/demo-offer';
 import './stage-placeholder';
 import type { CapabilityPanel } from '../components/capability-panel/capability-panel';
 
@@ -362,6 +363,8 @@ export class AppShell extends LitElement {
           <h1 id="stage-title" tabindex="-1">${current.label}</h1>
           <p class="summary">${current.summary}</p>
           ${this.serviceError ? html`<p class="error" role="alert">${this.serviceError}</p>` : nothing}
+          <demo-offer .store=${this.services?.store} .references=${this.services?.references?.store}
+            @pa-demo-imported=${() => { this.focusTitleAfterRender = true; this.navigate({ stage: 'align', params: [] }); }}></demo-offer>
           ${this.renderStage(this.route, statuses[this.route.stage])}
         </main>
       </div>

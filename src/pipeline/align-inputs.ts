@@ -29,7 +29,7 @@ export type PoolInput =
   /** Header with openness … neuroticism (or the 50 IPIP items); optional `id` and `weight` columns. */
   | { kind: 'csv'; name: string; data: Blob | string }
   /** Stored personas of one owner: an imported persona set ("set-…") or a corpus (its profiled personas). */
-  | { kind: 'stored'; ownerId: string; name: string };
+  | { kind: 'stored'; ownerId: string; name: string; /** IndexedDB database holding them (default: the app's). */ dbName?: string };
 
 export type ReferenceInput =
   /** A seeded sample of the built-in approximate reference (never real norms). */
@@ -81,7 +81,7 @@ export async function loadPool(input: PoolInput, services: InputServices): Promi
     return poolFromJsonl('demo personas (synthetic)', 'demo', text, await hash(text));
   }
   if (input.kind === 'stored') {
-    const load = services.storedPool ?? (async (id: string) => (await import('../storage/persona-set-pools')).appDbPools().load(id));
+    const load = services.storedPool ?? (async (id: string) => (await import('../storage/persona-set-pools')).appDbPools(input.dbName).load(id));
     const data = await load(input.ownerId);
     // Hash what is aligned (records as exported), so the manifest pins the pool's content.
     const jsonl = data.personas.map((r) => JSON.stringify(r)).join('\n');

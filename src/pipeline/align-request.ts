@@ -14,6 +14,8 @@ export interface AlignFormValues {
   /** 'stored' pool: the owner id (persona set or corpus) and its name. */
   poolStored: string;
   poolStoredName: string;
+  /** The database the stored pools were listed from (default: the app's). */
+  poolDbName?: string;
   reference: 'builtin' | 'stored';
   builtinId: string;
   builtinN: string;
@@ -106,7 +108,7 @@ export function alignRequestOf(v: AlignFormValues): AlignRequestCheck {
     else pool = { kind: /\.jsonl?$/i.test(f.name) ? 'jsonl' : 'csv', name: f.name, data: f };
   } else if (v.pool === 'stored') {
     if (v.poolStored === '') problems.push({ field: 'poolStored', message: 'Choose stored personas: an imported set or a corpus with profiled personas.' });
-    else pool = { kind: 'stored', ownerId: v.poolStored, name: v.poolStoredName || v.poolStored };
+    else pool = { kind: 'stored', ownerId: v.poolStored, name: v.poolStoredName || v.poolStored, ...(v.poolDbName ? { dbName: v.poolDbName } : {}) };
   }
   let reference: ReferenceInput;
   if (v.reference === 'builtin') {

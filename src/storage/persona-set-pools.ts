@@ -80,11 +80,24 @@ export async function loadStoredPool(db: AppDb, ownerId: string): Promise<Stored
   return { personas, provenance };
 }
 
-/** Pools over one database (default: the app's), opened on first use. */
-export function appDbPools(dbName?: string): { list(): Promise<PersonaPoolOption[]>; load(ownerId: string): Promise<StoredPoolData> } {
-  const conn = new LazyDb(dbName);
-  return {
-    list: async () => listPersonaPools(await conn.get()),
-    load: async (ownerId) => loadStoredPool(await conn.get(), ownerId),
-  };
+export interface StoredPools {
+  list(): Promise<PersonaPoolOption[]>;
+  load(ownerId: string): Promise<StoredPoolData>;
+}
+
+const byDb = new Map<string, StoredPools>();
+
+/** Pools over one database (default: the app's), one connection per database opened on first use. */
+export function appDbPools(dbName?: string): StoredPools {
+  const key = dbName ?? '';
+  let pools = byDb.get(key);
+  if (!pools) {
+    const conn = new LazyDb(dbName);
+    pools = {
+      list: async () => listPersonaPools(await conn.get()),
+      load: async (ownerId) => loadStoredPool(await conn.get(), ownerId),
+    };
+    byDb.set(key, pools);
+  }
+  return pools;
 }

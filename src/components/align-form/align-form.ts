@@ -1,3 +1,4 @@
+import { consume } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { controls } from '../../app/tokens';
@@ -9,6 +10,9 @@ import type { BuiltinEntry } from '../../core/reference/builtin';
 import { alignRequestOf, DEFAULT_FORM, type AlignFormValues, type FieldProblem } from '../../pipeline/align-request';
 import type { AlignStageInput } from '../../pipeline/align-stage';
 import type { PersonaPoolOption } from '../../storage/persona-set-pools';
+import { takeAlignPoolHint } from '../persona-import-panel/persona-owner';
+import { storeContext, type CorpusStoreApi } from '../../app/services';
+import type { AppDb } from '../../storage/db';
 
 /**
  * <align-form>: the Align stage's inputs — pool, reference, method, K, seed and the advanced
@@ -32,6 +36,10 @@ export class AlignForm extends LitElement {
   /** Stored persona pools (imported sets, profiled corpora); undefined: listed from the app's database when first needed. */
   @property({ attribute: false }) personaPools: PersonaPoolOption[] | undefined;
   private poolsListedHere = false;
+  /** The shell's corpus store: stored pools are listed from its database (tests use their own). */
+  @consume({ context: storeContext, subscribe: true })
+  @state()
+  private corpusStore: CorpusStoreApi | undefined;
 
   @state() private form: AlignFormValues = { ...DEFAULT_FORM };
   @state() private problems: FieldProblem[] = [];
@@ -147,19 +155,29 @@ export class AlignForm extends LitElement {
   }
 
   /** Stored personas as the pool: lists them (the app's database unless `personaPools` was set) and preselects the first. */
-  private async chooseStoredPool(): Promise<void> {
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Opened by the demo offer (or another view) on a stored pool it just made.
+    const hint = takeAlignPoolHint();
+    if (hint) void this.chooseStoredPool(hint);
+  }
+
+  private async chooseStoredPool(preferred?: string): Promise<void> {
     this.set('pool', 'stored');
     try {
       // Listed again each time (a set may have been imported since), unless the host gave the list.
       if (this.personaPools === undefined || this.poolsListedHere) {
-        this.personaPools = await (await import('../../storage/persona-set-pools')).appDbPools().list();
+        const db = (this.corpusStore as { db?: () => Promise<AppDb> } | undefined)?.db;
+        const dbName = typeof db === 'function' ? (await db.call(this.corpusStore)).name : undefined;
+        this.personaPools = await (await import('../../storage/persona-set-pools')).appDbPools(dbName).list();
         this.poolsListedHere = true;
+        if (dbName !== undefined) this.form = { ...this.form, poolDbName: dbName };
       }
     } catch {
       this.personaPools = [];
     }
-    const first = this.personaPools[0];
-    if (this.form.poolStored === '' && first) this.form = { ...this.form, poolStored: first.ownerId, poolStoredName: first.name };
+    const first = this.personaPools.find((p) => p.ownerId === preferred) ?? this.personaPools[0];
+    if ((this.form.poolStored === '' || preferred) && first) this.form = { ...this.form, poolStored: first.ownerId, poolStoredName: first.name };
   }
 
   /** Asks the owner to re-list stored references (one may have been imported since). */

@@ -34,3 +34,17 @@ export function readStageSelection(storage: KeyValueStore | undefined = defaultS
   const setId = readPersonaOwner(storage);
   return setId ? { corpusId: setId, filter: {} } : readMiningSelection(storage);
 }
+
+const ALIGN_POOL_KEY = 'persona-align:align-pool-hint';
+
+/** Asks the Align form to start with this stored pool (the demo offer opens Align on the set it imported). */
+export function hintAlignPool(ownerId: string, storage: KeyValueStore | undefined = defaultStorage()): void {
+  storage?.setItem(ALIGN_POOL_KEY, ownerId);
+}
+
+/** The pool the Align form should start with, once (the hint is removed). */
+export function takeAlignPoolHint(storage: KeyValueStore | undefined = defaultStorage()): string | null {
+  const v = storage?.getItem(ALIGN_POOL_KEY) ?? null;
+  if (v) storage?.removeItem(ALIGN_POOL_KEY);
+  return v;
+}

@@ -8,6 +8,7 @@ import { presetMapping } from '../../core/persona-import';
 import type { PersonaSetInfo } from '../../contracts/persona-set';
 import type { ProgressCallback } from '../../contracts/progress';
 import { PersonaImportService } from '../../services/persona-import-service';
+import { DB_NAME } from '../../storage/db';
 import { PersonaSetStore } from '../../storage/persona-set-store';
 
 export interface PersonaImportServices {
@@ -20,7 +21,7 @@ export interface PersonaImportServices {
 const shared = new Map<string, PersonaImportServices>();
 
 export function personaImportServices(dbName?: string): PersonaImportServices {
-  const key = dbName ?? '';
+  const key = dbName ?? DB_NAME;
   let s = shared.get(key);
   if (!s) {
     const sets = new PersonaSetStore(dbName);
