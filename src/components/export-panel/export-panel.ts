@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { controls } from '../../app/tokens';
 import type { StoredRun } from '../../contracts/run';
+import type { PersonaRecord } from '../../contracts/persona';
 import { EXPORT_FORMATS, exportRun, fileStem, type ExportFormatId } from '../../core/export';
 import type { ReportFigure } from '../../core/report';
 import { manifestJsonOf } from './manifest-file';
@@ -17,12 +18,14 @@ const EXTRA: Array<{ id: Choice; label: string; description: string }> = [
 /**
  * Take-away panel of a finished run: pick a format, download. Persona files (JSONL, CSV, Parquet,
  * OASIS, TinyTroupe, chat system prompts), the run manifest and the printable report page.
- * Placed by the Results stage under a run (`.run`, and `.figures` = exportFigure() of each figure
- * for the report). Everything is written on this device; nothing is uploaded.
+ * Placed by the Results stage under a run (`.run`, `.figures` = exportFigure() of each figure for
+ * the report, and `.records` when the run's pool records live in the persona store). Everything is written on this device; nothing is uploaded.
  */
 @customElement('export-panel')
 export class ExportPanel extends LitElement {
   @property({ attribute: false }) run: StoredRun | undefined;
+  /** The pool's persona records when the run did not store them (a stored persona set's pool); optional. */
+  @property({ attribute: false }) records: readonly PersonaRecord[] | undefined;
   /** The Results view's figures for the report page ({title, svg, table}); optional. */
   @property({ attribute: false }) figures: ReportFigure[] = [];
 
@@ -77,7 +80,7 @@ export class ExportPanel extends LitElement {
     const run = this.run!;
     if (choice === 'manifest') return { filename: `${fileStem(run)}.manifest.json`, mime: 'application/json', data: manifestJsonOf(run) };
     if (choice === 'report') return { filename: `${fileStem(run)}.report.html`, mime: 'text/html', data: runReportHtml(run, this.figures) };
-    return exportRun(run, choice);
+    return exportRun(run, choice, this.records);
   }
 
   private download(): void {

@@ -51,17 +51,21 @@ export interface FinalSet {
   rows: FinalSetRow[];
 }
 
-/** The final set of a finished run; an InputError when the run has no result yet. */
-export function finalSetOf(run: StoredRun): FinalSet {
+/**
+ * The final set of a finished run; an InputError when the run has no result yet. `records` are
+ * the pool's persona records when the run did not store them (e.g. a stored persona set's pool,
+ * read from the persona store); the run's own `result.records` win otherwise.
+ */
+export function finalSetOf(run: StoredRun, records?: readonly PersonaRecord[]): FinalSet {
   const r = run.result;
   if (!r || run.status !== 'done') throw new AppError('InputError', `Run "${run.title}" has not finished; export it once it is done.`);
-  return { runId: run.id, title: run.title, method: str(r.manifest.method), referenceName: referenceNameOf(r.manifest), rows: finalSetRows(r, run) };
+  return { runId: run.id, title: run.title, method: str(r.manifest.method), referenceName: referenceNameOf(r.manifest), rows: finalSetRows(r, run, records) };
 }
 
-export function finalSetRows(r: StoredRunResult, run: Pick<StoredRun, 'id' | 'targetId'>): FinalSetRow[] {
+export function finalSetRows(r: StoredRunResult, run: Pick<StoredRun, 'id' | 'targetId'>, records?: readonly PersonaRecord[]): FinalSetRow[] {
   const d = TRAITS.length;
   if (r.pool.points.length !== r.pool.n * d) throw new AppError('FormatError', `Run ${run.id}: pool points do not match n × ${d}.`);
-  const byId = new Map((r.records ?? []).map((p) => [p.id, p]));
+  const byId = new Map((r.records ?? records ?? []).map((p) => [p.id, p]));
   const pct = referencePercentiles(r.reference.points, r.reference.weights, r.reference.n);
   const iw = r.importanceWeights;
   const iwMean = iw && iw.length > 0 ? iw.reduce((s, v) => s + v, 0) / iw.length : 0;

@@ -3,6 +3,7 @@
  * download is named. Everything here is pure and runs in Node (tests, CLI) and the page alike.
  */
 import type { StoredRun } from '../../contracts/run';
+import type { PersonaRecord } from '../../contracts/persona';
 import { finalSetOf, type FinalSet } from './final-set';
 import { finalSetCsv, finalSetJsonl } from './tabular';
 import { oasisRedditJson, oasisTwitterCsv } from './oasis';
@@ -42,10 +43,10 @@ export interface ExportFile {
   data: string | Uint8Array;
 }
 
-/** The file for one run in one format; an InputError when the run has not finished. */
-export function exportRun(run: StoredRun, format: ExportFormatId): ExportFile {
+/** The file for one run in one format (records: see finalSetOf); an InputError when the run has not finished. */
+export function exportRun(run: StoredRun, format: ExportFormatId, records?: readonly PersonaRecord[]): ExportFile {
   const f = exportFormat(format)!;
-  const set = finalSetOf(run);
+  const set = finalSetOf(run, records);
   return { filename: `${fileStem(run)}.${f.extension}`, mime: f.mime, data: f.write(set) };
 }
 

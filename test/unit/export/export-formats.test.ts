@@ -214,3 +214,13 @@ describe('hostile content stays data in every export', () => {
     rows.forEach((r, i) => expect(r.text).toBe(hostile.rows[i]!.text));
   });
 });
+
+describe('records given beside the run', () => {
+  it('a run stored without records takes them from the caller (e.g. the persona store)', () => {
+    const r = run.result!;
+    const bare: StoredRun = { ...run, result: { ...r, records: undefined } as typeof r };
+    expect(finalSetOf(bare).rows.every((row) => row.text === '' && row.provenance.sourceKind === 'pool-row')).toBe(true);
+    const withRecords = finalSetOf(bare, r.records);
+    expect(withRecords.rows.map((x) => x.text)).toEqual(set.rows.map((x) => x.text));
+  });
+});
