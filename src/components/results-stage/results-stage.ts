@@ -23,20 +23,20 @@ import { getPersona } from '../../storage/persona-store';
 import { getPosts } from '../../storage/corpus-store';
 import { alignRunnerContext } from '../align-stage/context';
 import { resultsFigures } from '../results-figures/figures';
-import type { ResultsFigure } from '../results-figures/figure';
+import { exportFigure, type ExportedFigure, type ResultsFigure } from '../results-figures/figure';
 import type { PersonaSourceDetail } from '../persona-browser/persona-page';
 import '../results-figure/results-figure';
 import '../results-metrics/results-metrics';
 import '../results-progress/results-progress';
 import '../persona-browser/persona-browser';
+import '../export-panel/export-panel';
 
 /**
  * <results-stage>: the Results stage (issue 8, "Look"). Pick a stored Align or Target run (newest
  * first, from the `runs` store); see its density overlays, correlation heatmaps, weights, PCA
  * scatter (each with a table alternative and SVG/PNG downloads) and the METHOD.md §7 metrics;
  * compute the IS-only and IS + OT baselines on demand in the align worker (progress, Cancel); browse
- * the final set and the pool in the persona browser. The export panel goes in the "Take away"
- * section (see renderExport).
+ * the final set and the pool in the persona browser; take the run away with <export-panel>.
  *
  * Services: `dbName` (tests) or the shell's corpus store's database; `runner` (or the
  * alignRunnerContext) for the baselines, else the real align worker on first use.
@@ -70,6 +70,8 @@ export class ResultsStage extends LitElement {
   @state() private status = '';
 
   private lazy: LazyDb | undefined;
+  private exported: ExportedFigure[] = [];
+  private exportedFor: ResultsFigure[] | undefined;
   private abort: AbortController | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
 
@@ -86,7 +88,6 @@ export class ResultsStage extends LitElement {
       select { max-width: 48rem; }
       .error { border: 1px solid var(--pa-danger); background: var(--pa-danger-soft); border-radius: var(--pa-radius); padding: var(--pa-space-3) var(--pa-space-4); }
       .note { font-size: var(--pa-text-sm); }
-      .export-slot { border: 1px dashed var(--pa-border); border-radius: var(--pa-radius); padding: var(--pa-space-3); }
     `,
   ];
 
@@ -238,11 +239,19 @@ export class ResultsStage extends LitElement {
   }
 
   /**
-   * Take away: the exports engineer's <export-panel .run=…> goes here (JSONL/CSV/simulator files,
-   * manifest, report page with exportFigure() of each figure). Until it exists, a note.
+   * Take away: <export-panel> (persona files, manifest, printable report page) for this run, with
+   * this view's figures serialised for the report ({title, svg, table}; built once per figure set).
    */
-  private renderExport(_d: RunData) {
-    return html`<div class="export-slot" data-testid="rs-export-slot"><p class="muted">Exports of this run (persona files, manifest, report page) appear here.</p></div>`;
+  private renderExport(d: RunData) {
+    if (this.exportedFor !== this.figures) {
+      this.exportedFor = this.figures;
+      try {
+        this.exported = this.figures.map((f) => exportFigure(f));
+      } catch {
+        this.exported = []; // the report still has the manifest and the metrics; the page shows the plots' own error
+      }
+    }
+    return html`<export-panel data-testid="rs-export" .run=${d.run} .figures=${this.exported}></export-panel>`;
   }
 
   override render() {
@@ -269,10 +278,7 @@ export class ResultsStage extends LitElement {
               <h3 id="rs-personas-h">Personas</h3>
               <persona-browser .rows=${this.rows} .percentiles=${this.percentiles} .loadSource=${(r: BrowserRow) => this.loadSource(r)}></persona-browser>
             </section>
-            <section aria-labelledby="rs-export-h">
-              <h3 id="rs-export-h">Take away</h3>
-              ${this.renderExport(d)}
-            </section>
+            <section aria-label="Take away">${this.renderExport(d)}</section>
           `
         : nothing}
     `;

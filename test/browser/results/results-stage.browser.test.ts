@@ -16,6 +16,7 @@ import { putPersonas } from '../../../src/storage/persona-store';
 import { serviceAlignRunner } from '../../../src/pipeline/align-runner';
 import { AlignService } from '../../../src/services/align-service';
 import { exportFigure, pngBlob } from '../../../src/components/results-figures/figure';
+import type { ExportPanel } from '../../../src/components/export-panel/export-panel';
 import type { ResultsFigureElement } from '../../../src/components/results-figure/results-figure';
 import '../../../src/components/results-stage/results-stage';
 import type { ResultsStage } from '../../../src/components/results-stage/results-stage';
@@ -91,7 +92,15 @@ describe('<results-stage>', () => {
     expect([...densitySvg.querySelectorAll('.legend-item text')].map((t) => t.textContent)).toEqual(['Reference', 'Raw pool', 'Random subset', 'This run’s selection']);
     expect(densitySvg.querySelectorAll('path').length).toBeGreaterThanOrEqual(20); // 4 curves × 5 traits
     expect(densitySvg.querySelector('style')).toBeNull(); // CSP: Plot's <style> removed
-    expect(text(deepQuery('results-stage [data-testid="rs-export-slot"]'))).toContain('Exports');
+    // Take away: the export panel gets this run and the figures; its report page carries them (sanitised).
+    const panel = deepQuery<ExportPanel>('results-stage export-panel')!;
+    expect(panel.run?.id).toBe('run-new');
+    expect(panel.figures.map((f) => f.title)).toEqual(['Trait densities', 'Trait correlations', 'PCA projection']);
+    const report = String(panel.fileFor('report').data);
+    for (const t of ['Trait densities', 'Trait correlations', 'PCA projection']) expect(report).toContain(t);
+    const doc = new DOMParser().parseFromString(report, 'text/html');
+    expect(doc.querySelectorAll('svg').length).toBeGreaterThanOrEqual(3);
+    expect(doc.querySelectorAll('svg path').length).toBeGreaterThanOrEqual(20);
   });
 
   test('plot/table toggle by keyboard; the table has the numbers; SVG and PNG render', async () => {
