@@ -170,4 +170,28 @@ describe('embedding worker: models and cache', () => {
       s.terminate();
     }
   });
+
+  it('cancelling a load that does not let go terminates the worker after the grace period; the next call gets a fresh one', async () => {
+    let started = 0;
+    const s = new EmbedderWorkerService({
+      abortGraceMs: 300,
+      createWorker: () => {
+        started++;
+        return new Worker(new URL(started === 1 ? './hanging.worker.ts' : '../../../workers/embed.worker.ts', import.meta.url), { type: 'module' });
+      },
+    });
+    try {
+      const controller = new AbortController();
+      const loading = rejection(s.load(MINILM, undefined, controller.signal));
+      await new Promise((r) => setTimeout(r, 200));
+      controller.abort();
+      const err = await loading;
+      expect(err.name).toBe('AbortError');
+      expect(await s.info()).toBeUndefined(); // no worker runs: the hung one was terminated
+      expect((await s.load('lexical')).backend).toBe('lexical');
+      expect(started).toBe(2);
+    } finally {
+      s.terminate();
+    }
+  });
 });
