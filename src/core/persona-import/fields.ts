@@ -16,13 +16,17 @@ function lookup(rec: RawRecord, path: string): unknown {
   return v;
 }
 
+/** Nesting deeper than this is not rendered (a hostile file must not overflow the stack). */
+const MAX_DEPTH = 16;
+
 /** True when a value counts as absent: undefined, null, '' or only whitespace, empty list/object. */
-export function isBlank(v: unknown): boolean {
+export function isBlank(v: unknown, depth = 0): boolean {
   if (v === undefined || v === null) return true;
   if (typeof v === 'string') return v.trim() === '';
   if (typeof v === 'number' || typeof v === 'bigint') return false;
-  if (Array.isArray(v)) return v.every(isBlank);
-  if (typeof v === 'object') return Object.values(v as RawRecord).every(isBlank);
+  if (depth >= MAX_DEPTH) return true;
+  if (Array.isArray(v)) return v.every((x) => isBlank(x, depth + 1));
+  if (typeof v === 'object') return Object.values(v as RawRecord).every((x) => isBlank(x, depth + 1));
   return false;
 }
 
@@ -54,15 +58,16 @@ export function presentAlternative(spec: FieldSpec, fields: ReadonlySet<string>)
  * Text of a value: strings as they are, numbers and booleans written out, lists as "a; b; c",
  * objects as "key: value; …" (TinyTroupe's nested persona facets), Dates as ISO.
  */
-export function renderValue(v: unknown): string {
+export function renderValue(v: unknown, depth = 0): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'string') return v.trim();
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString();
-  if (Array.isArray(v)) return v.map(renderValue).filter((s) => s !== '').join('; ');
+  if (depth >= MAX_DEPTH) return '';
+  if (Array.isArray(v)) return v.map((x) => renderValue(x, depth + 1)).filter((s) => s !== '').join('; ');
   if (typeof v === 'object') {
     return Object.entries(v as RawRecord)
-      .map(([k, x]) => [k, renderValue(x)] as const)
+      .map(([k, x]) => [k, renderValue(x, depth + 1)] as const)
       .filter(([, s]) => s !== '')
       .map(([k, s]) => `${k.replace(/_/g, ' ')}: ${s}`)
       .join('; ');

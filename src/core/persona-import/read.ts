@@ -252,7 +252,9 @@ async function* parquetRows(source: PersonaFileSource, mapping: PersonaMapping, 
       rows = (await parquetReadObjects({ file, metadata, rowStart, rowEnd: rowStart + n, ...(columns.length ? { columns } : {}) })) as RawRecord[];
     } catch (e) {
       if (isAppError(e)) throw e;
-      throw new AppError('FormatError', `cannot read rows ${rowStart + 1}–${rowStart + n} (${e instanceof Error ? e.message : String(e)}).`, { file: source.name, line: rowStart + 1 });
+      const why = e instanceof Error ? e.message : String(e);
+      const hint = /unsupported compression codec/.test(why) ? ' Save the file again with Snappy compression (pandas: to_parquet(..., compression="snappy")) or as JSONL.' : '';
+      throw new AppError('FormatError', `cannot read rows ${rowStart + 1}–${rowStart + n} (${why}).${hint}`, { file: source.name, line: rowStart + 1 });
     }
     rows.forEach((r, i) => onRecord(r, rowStart + i + 1));
     rowStart += n;

@@ -182,6 +182,15 @@ test('preview reads only the head of a large file', async () => {
   expect(p.fields).toEqual(['persona', 'age']);
 });
 
+test('deeply nested values (hostile files) give an AppError or a result, never a stack overflow', async () => {
+  const d = 100_000;
+  for (const t of ['[' + '['.repeat(d) + ']'.repeat(d) + ']', '[{"persona":' + '['.repeat(d) + '"x"' + ']'.repeat(d) + '}]', '[{"persona":' + '{"a":'.repeat(d) + '1' + '}'.repeat(d) + '}]']) {
+    const r = (await outcome('deep.json', t, hub)) as { error?: string };
+    expect(r.error).toMatch(/^InputError: deep\.json: no personas found/);
+    await previewPersonaFile(memorySource('deep.json', t)).catch((e: unknown) => expect(isAppError(e)).toBe(true));
+  }
+});
+
 // Pieces that hit the hard cases: multibyte characters, quotes, separators, brackets, escapes, CRLF.
 const WORDS = ['café', '😀', '€', '"', '""', ',', '\t', '\r\n', '\n', '[', ']', '{', '}', '\\', '\\"', 'plain', ' ', 'ß', '\u0001'];
 const text = fc.array(fc.constantFrom(...WORDS), { maxLength: 10 }).map((w) => w.join(''));
