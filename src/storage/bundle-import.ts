@@ -7,7 +7,8 @@
  *
  * Records with an id that exists here: refused with a message naming them (default), or replaced
  * when the user chose `onExisting: 'replace'` (records of the bundle overwrite those with the same
- * key; other records stay).
+ * key; other records stay) — except stored posts when the bundle carries only post hashes: those
+ * keep their text.
  */
 import { unwrap } from 'idb';
 import { AppError, throwIfAborted } from '../core/errors';
@@ -63,6 +64,12 @@ export async function importBundle(db: AppDb, bytes: Uint8Array, o: BundleImport
     throw new AppError('InputError', `${nExisting} records of this bundle already exist here — ${parts.join('; ')}. Nothing was imported. Delete them first, or import again with "Replace existing records".`);
   }
 
+  // A bundle without post text never overwrites a stored post: its text would become ''.
+  if (!bundle.manifest.options.postText) {
+    const keep = new Set((existing.find((e) => e.store === 'posts')?.keys ?? []).map((k) => JSON.stringify(k)));
+    const posts = bundle.stores.find((s) => s.store === 'posts');
+    if (posts && keep.size > 0) posts.rows = posts.rows.filter(([k]) => !keep.has(JSON.stringify(k)));
+  }
   const total = bundle.stores.reduce((s, x) => s + x.rows.length, 0);
   const written: BundleImportSummary['written'] = {};
   const names = bundle.stores.map((s) => s.store);

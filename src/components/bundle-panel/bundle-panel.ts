@@ -73,7 +73,7 @@ export class BundlePanel extends LitElement {
           <input type="checkbox" id="bp-replace" .checked=${this.replace} @change=${(e: Event) => (this.replace = (e.target as HTMLInputElement).checked)} aria-describedby="bp-replace-d" />
           <label for="bp-replace">Replace existing records</label>
         </div>
-        <p class="hint" id="bp-replace-d">Unticked, an import that would overwrite anything stored here is refused and nothing is written.</p>
+        <p class="hint" id="bp-replace-d">Unticked, an import that would overwrite anything stored here is refused and nothing is written. Ticked, the bundle's records overwrite those with the same id (stored posts keep their text when the bundle carries only hashes).</p>
         <button type="button" class="primary" data-testid="bp-import" ?disabled=${this.busy !== undefined || !this.file} @click=${() => void this.doImport()}>Import bundle</button>
       </section>
       ${this.busy && p

@@ -59,7 +59,7 @@ export function entryPath(store: BundleStore): string {
 
 /** Read limits: a bundle above them is refused before anything is decompressed. */
 export interface BundleLimits {
-  /** Largest uncompressed entry, bytes (default 1 GiB). */
+  /** Largest uncompressed entry, bytes (default 500 MiB: one entry is decoded as one string, and V8 strings stop near 512 Mi chars). */
   maxEntryBytes: number;
   /** Largest uncompressed total, bytes (default 2 GiB). */
   maxTotalBytes: number;
@@ -67,4 +67,4 @@ export interface BundleLimits {
   maxEntries: number;
 }
 
-export const DEFAULT_LIMITS: BundleLimits = { maxEntryBytes: 1 << 30, maxTotalBytes: 2 ** 31, maxEntries: 64 };
+export const DEFAULT_LIMITS: BundleLimits = { maxEntryBytes: 500 * 2 ** 20, maxTotalBytes: 2 ** 31, maxEntries: 64 };

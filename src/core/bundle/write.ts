@@ -5,6 +5,7 @@
  */
 import { zipSync, strToU8 } from 'fflate';
 import { sha256Hex } from '../stages/hash';
+import { AppError } from '../errors';
 import { encodeValue, type Json } from './codec';
 import { BUNDLE_FORMAT, BUNDLE_MANIFEST, BUNDLE_VERSION, entryPath, type BundleEntryInfo, type BundleManifest, type BundleStore } from './format';
 
@@ -31,8 +32,15 @@ export async function buildBundle(stores: StoreRecords[], o: BuildBundleOptions)
   for (const s of stores) {
     if (s.store === 'embeddings' && !o.embeddings) continue;
     const rows = s.store === 'posts' && !o.postText ? await redactPosts(s.rows) : s.rows;
-    const text = rows.map(([key, value], i) => JSON.stringify([encodeValue(key, `${s.store}[${i}].key`), encodeValue(value, `${s.store}[${i}]`)] as Json) + '\n').join('');
-    const bytes = strToU8(text);
+    let bytes: Uint8Array;
+    try {
+      const text = rows.map(([key, value], i) => JSON.stringify([encodeValue(key, `${s.store}[${i}].key`), encodeValue(value, `${s.store}[${i}]`)] as Json) + '\n').join('');
+      bytes = strToU8(text);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      // One entry is one string; V8 strings end near 512 Mi characters.
+      throw new AppError('InputError', `The "${s.store}" store is too large for one bundle entry${s.store === 'posts' ? '; export without post text, or delete corpora you do not need in the bundle' : ''}.`);
+    }
     const path = entryPath(s.store);
     files[path] = bytes;
     entries.push({ path, store: s.store, records: rows.length, bytes: bytes.length, sha256: await sha256Bytes(bytes) });

@@ -91,6 +91,17 @@ describe('bundle round trip', () => {
     expect(await contentHash(target)).toBe(await contentHash(source));
   });
 
+  it('replacing from a bundle without post text keeps the text of posts stored here', async () => {
+    await setup();
+    const target = await fresh();
+    await importBundle(target, bundle);
+    const { bytes } = await exportBundle(source, { postText: false });
+    const s = await importBundle(target, bytes, { onExisting: 'replace' });
+    expect(s.replaced).toBeGreaterThan(0);
+    expect(s.written.posts).toBe(0);
+    expect(await contentHash(target)).toBe(await contentHash(source));
+  });
+
   it('broken bundles (fast-check: cut, flipped, edited entries) never write anything', async () => {
     await setup();
     const target = await fresh();
