@@ -1,0 +1,148 @@
+/**
+ * <target-stage> in Chromium, driven by clicks, through the real workers: the embedding worker
+ * (lexical), the align worker and — with the adapter on — the adapter worker; runs and targets are
+ * stored in a fresh IndexedDB database.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import '../../../src/components/target-stage/target-stage';
+import type { TargetStage } from '../../../src/components/target-stage/target-stage';
+import { fetchPublicText } from '../../../src/components/align-stage/default-runner';
+import { parsePersonaJsonl } from '../../../src/core/persona-jsonl';
+import { serviceAlignRunner } from '../../../src/pipeline/align-runner';
+import { AdapterService } from '../../../src/services/adapter-service';
+import { AlignService } from '../../../src/services/align-service';
+import { EmbedderWorkerService } from '../../../src/services/embedder-service';
+import { RunStore } from '../../../src/storage/run-store';
+import { TargetStore } from '../../../src/storage/target-store';
+import { deepQuery, deepQueryAll, freshDbName, text, waitFor, waitForEl } from '../ui/helpers';
+
+const align = new AlignService();
+const embedder = new EmbedderWorkerService();
+
+afterEach(() => {
+  document.body.replaceChildren();
+});
+
+function setValue(selector: string, value: string): void {
+  const input = deepQuery<HTMLInputElement | HTMLSelectElement>(selector)!;
+  input.value = value;
+  input.dispatchEvent(new Event(input instanceof HTMLSelectElement ? 'change' : 'input', { bubbles: true }));
+}
+
+async function mount(dbName: string, adapter = false): Promise<{ el: TargetStage; runs: RunStore; targets: TargetStore }> {
+  const el = document.createElement('target-stage');
+  const runs = new RunStore(dbName);
+  const targets = new TargetStore(dbName);
+  el.runner = serviceAlignRunner(align);
+  el.embedder = embedder;
+  el.runs = runs;
+  el.targetStore = targets;
+  el.adapterAvailable = adapter;
+  if (adapter) el.adapterService = new AdapterService();
+  document.body.append(el);
+  await el.updateComplete;
+  await waitFor(() => deepQueryAll('target-stage #tg-suggestions option').length > 0, 20_000, 'query suggestions');
+  return { el, runs, targets };
+}
+
+/** The number in the comparison table's `row` (by its label) and `col` (0 = random … 3 = re-aligned, 4 = floor). */
+function cell(table: Element, label: string, col: number): number {
+  const row = [...table.querySelectorAll('tbody tr')].find((r) => text(r.querySelector('th')) === label)!;
+  return Number(text(row.querySelectorAll('td')[col]!).replace('%', ''));
+}
+
+describe('<target-stage>', () => {
+  test('three regions by clicking: progress, one comparison table per target, side by side, stored runs and targets', async () => {
+    const { el, runs, targets } = await mount(freshDbName('target-stage'));
+    // Suggestions come from the demo personas' metadata, region groups first.
+    expect(deepQuery<HTMLOptionElement>('target-stage #tg-suggestions option')!.value).toBe('adults in North America');
+    deepQuery<HTMLButtonElement>('target-stage [data-testid="tg-paper-targets"]')!.click();
+    await el.updateComplete;
+    expect(deepQueryAll('target-stage [data-testid="tg-row"]').length).toBe(3);
+    setValue('target-stage input[name="size"]', '50');
+    setValue('target-stage input[name="topN"]', '150');
+    setValue('target-stage input[name="builtinN"]', '600');
+    await el.updateComplete;
+    deepQuery<HTMLButtonElement>('target-stage #tg-run')!.click();
+    await waitForEl('target-stage target-progress', 10_000);
+    const side = await waitForEl('target-results [data-testid="tg-side-by-side"]', 240_000);
+    expect(deepQuery('target-stage target-progress')).toBeNull();
+    expect([...side.querySelectorAll('thead th')].map((th) => text(th))).toEqual(['Measure', 'adults in East Asia', 'adults in North America', 'adults in Europe']);
+    const tables = deepQueryAll('target-results [data-testid="tg-comparison"]');
+    expect(tables.length).toBe(3);
+    for (const t of tables) {
+      expect([...t.querySelectorAll('thead th')].map((th) => text(th))).toEqual(['Measure', 'Random personas', 'Retrieval only', 'Global alignment only', 'Retrieval + re-alignment', 'Sampling floor']);
+      // Re-aligned: closer to the target reference than random and than retrieval only; more in-group than random.
+      expect(cell(t, 'Energy distance', 3)).toBeLessThan(cell(t, 'Energy distance', 0));
+      expect(cell(t, 'Energy distance', 3)).toBeLessThan(cell(t, 'Energy distance', 1));
+      expect(cell(t, 'In-group share (meta.country)', 3)).toBeGreaterThan(cell(t, 'In-group share (meta.country)', 0));
+    }
+    expect(text(deepQuery('target-results [data-testid="tg-counts"]'))).toMatch(/retrieval candidates: 150/);
+    expect(text(deepQuery('target-results [data-testid="tg-embedder"]'))).toMatch(/lexical-.*No adapter/);
+    expect(deepQueryAll('target-results button').map((b) => text(b))).toEqual(Array(3).fill(['Download CSV', 'Download manifest']).flat());
+    expect(text(deepQuery('target-stage [data-testid="tg-status"]'))).toBe('Done: 3 targets built.');
+    // Stored: one target run each (Results can show it) and the three targets.
+    const stored = await runs.listRuns('target');
+    expect(stored.length).toBe(3);
+    for (const r of stored) {
+      expect(r.status).toBe('done');
+      expect(r.result!.selected.length).toBe(50);
+      expect(r.result!.poolIds.length).toBe(2000);
+      expect((r.result!.manifest as { format: string }).format).toBe('persona-align/target-run@1');
+    }
+    expect((await targets.listTargets()).map((t) => t.query).sort()).toEqual(['adults in East Asia', 'adults in Europe', 'adults in North America']);
+    await Promise.all([runs.close(), targets.close()]);
+  }, 300_000);
+
+  test('a persona file with the adapter on: its held-out scores are shown', async () => {
+    const { el, runs, targets } = await mount(freshDbName('target-stage-adapter'), true);
+    deepQuery<HTMLInputElement>('target-stage input[name="pool"][value="file"]')!.click();
+    await el.updateComplete;
+    const personas = parsePersonaJsonl(await fetchPublicText('demo-personas/personas.jsonl')).slice(0, 300);
+    const dt = new DataTransfer();
+    dt.items.add(new File([personas.map((p) => JSON.stringify(p)).join('\n')], 'some.jsonl'));
+    const input = deepQuery<HTMLInputElement>('target-stage input[name="poolFile"]')!;
+    input.files = dt.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+    deepQuery<HTMLInputElement>('target-stage input[name="adapter"]')!.click();
+    setValue('target-stage input[name="size"]', '20');
+    setValue('target-stage input[name="topN"]', '60');
+    setValue('target-stage input[name="builtinN"]', '400');
+    await el.updateComplete;
+    deepQuery<HTMLButtonElement>('target-stage #tg-run')!.click();
+    await waitForEl('target-results [data-testid="tg-comparison"]', 280_000);
+    expect(text(deepQuery('target-results [data-testid="tg-adapter"]'))).toMatch(/^recall@10 \d\.\d{3} → \d\.\d{3}, nDCG@10 \d\.\d{3} → \d\.\d{3}$/);
+    expect(deepQuery('target-results [data-testid="tg-side-by-side"]')).toBeNull();
+    const [run] = await runs.listRuns('target');
+    expect((run!.result!.manifest as { adapter: { before: unknown } | null }).adapter?.before).toBeTruthy();
+    await Promise.all([runs.close(), targets.close()]);
+  }, 300_000);
+
+  test('Cancel stops the build: nothing is shown, no run is stored as done, Build is enabled again', async () => {
+    const { el, runs, targets } = await mount(freshDbName('target-stage-cancel'));
+    setValue('target-stage input[name="builtinN"]', '600');
+    await el.updateComplete;
+    deepQuery<HTMLButtonElement>('target-stage #tg-run')!.click();
+    await waitForEl('target-progress button', 10_000);
+    deepQuery<HTMLButtonElement>('target-progress button')!.click();
+    await waitFor(() => deepQuery('target-stage target-progress') === null, 120_000, 'progress to go away');
+    expect(text(deepQuery('target-stage [data-testid="tg-status"]'))).toContain('cancelled');
+    expect(deepQuery('target-stage target-results')).toBeNull();
+    expect(deepQuery('target-stage [data-testid="tg-error"]')).toBeNull();
+    expect(deepQuery<HTMLButtonElement>('target-stage #tg-run')!.disabled).toBe(false);
+    expect((await runs.listRuns('target')).every((r) => r.status !== 'done')).toBe(true);
+    await Promise.all([runs.close(), targets.close()]);
+  }, 180_000);
+
+  test('problems in the form are listed and nothing runs', async () => {
+    const { el, runs, targets } = await mount(freshDbName('target-stage-bad'));
+    setValue('target-stage input[name="query"]', '  ');
+    setValue('target-stage input[name="size"]', '0');
+    await el.updateComplete;
+    deepQuery<HTMLButtonElement>('target-stage #tg-run')!.click();
+    await el.updateComplete;
+    expect(text(deepQuery('target-stage [data-testid="tg-problems"]'))).toMatch(/Target 1: /);
+    expect(deepQuery('target-stage target-progress')).toBeNull();
+    await Promise.all([runs.close(), targets.close()]);
+  });
+});
