@@ -71,6 +71,34 @@ export function kde1d(x: ArrayLike<number>, w: ArrayLike<number>, grid: ArrayLik
   return out;
 }
 
+/** Above this many points a series is linearly binned before the kernel sum (see kde1dBinned). */
+export const BINNED_FROM = 2000;
+/** Bins of the linear binning: spacing (range / 2048) stays far below any Scott h of ≤ 10⁶ points on a 1–5 scale. */
+const FINE_BINS = 2048;
+
+/**
+ * The KDE of kde1d after linear binning (Wand & Jones, "Kernel Smoothing", §D.2): each weight is
+ * split between the two nearest of FINE_BINS + 1 equally spaced nodes over the grid's range, then
+ * the kernel sum runs over the nodes: O(n + nodes · grid) instead of O(n · grid). Mass outside the
+ * grid's range goes to the end nodes (the grid spans the data ± 3h, so there is none in this view).
+ */
+export function kde1dBinned(x: ArrayLike<number>, w: ArrayLike<number>, grid: ArrayLike<number>, h: number): Float64Array {
+  const lo = grid[0]!;
+  const hi = grid[grid.length - 1]!;
+  const step = (hi - lo) / FINE_BINS;
+  const nodes = new Float64Array(FINE_BINS + 1);
+  const mass = new Float64Array(FINE_BINS + 1);
+  for (let j = 0; j <= FINE_BINS; j++) nodes[j] = lo + j * step;
+  for (let i = 0; i < x.length; i++) {
+    const u = Math.min(FINE_BINS, Math.max(0, (x[i]! - lo) / step));
+    const j = Math.min(FINE_BINS - 1, Math.floor(u));
+    const f = u - j;
+    mass[j] = mass[j]! + w[i]! * (1 - f);
+    mass[j + 1] = mass[j + 1]! + w[i]! * f;
+  }
+  return kde1d(nodes, mass, grid, h);
+}
+
 /** Evenly spaced grid of `points` values from lo to hi. */
 export function linearGrid(lo: number, hi: number, points: number): Float64Array {
   if (!(hi > lo) || points < 2) throw new AppError('InputError', `grid needs lo < hi and ≥ 2 points, got [${lo}, ${hi}] with ${points}.`);
@@ -99,7 +127,12 @@ export function traitDensities(series: readonly DensitySeries[], points = 128): 
       trait,
       label: TRAIT_LABELS[trait],
       grid,
-      curves: series.map((s, i) => ({ key: s.key, label: s.label, bandwidth: hs[i]!, y: kde1d(cols[i]!, s.cloud.weights, grid, hs[i]!) })),
+      curves: series.map((s, i) => ({
+        key: s.key,
+        label: s.label,
+        bandwidth: hs[i]!,
+        y: (cols[i]!.length > BINNED_FROM ? kde1dBinned : kde1d)(cols[i]!, s.cloud.weights, grid, hs[i]!),
+      })),
     };
   });
 }
