@@ -11,13 +11,15 @@ import type { PersonaFileFormat, PersonaFilePreview, PersonaFileSource } from '.
 const PREVIEW_BYTES = 512 * 1024;
 const PREVIEW_ROWS = 20;
 const PREVIEW_CHARS = 1000;
+/** JSON objects up to this size are read whole for the preview. */
+const WHOLE_JSON_BYTES = 64 * 1024 * 1024;
 
 /** Stops a parser once enough rows were seen (thrown and caught here, never escapes). */
 class Enough extends Error {}
 
 export async function previewPersonaFile(source: PersonaFileSource, format?: PersonaFileFormat): Promise<PersonaFilePreview> {
   const file = source.name;
-  const head = await readHead(source, PREVIEW_BYTES);
+  let head = await readHead(source, PREVIEW_BYTES);
   if (head.bytes.length === 0) throw new AppError('InputError', 'the file is empty.', { file });
   const kind = detectFormat(file, head.bytes, format);
   if (!kind) throw new AppError('InputError', 'not a persona file we can read: choose a .jsonl, .json, .csv, .tsv or .parquet file, or say which format it is.', { file });
@@ -50,6 +52,14 @@ export async function previewPersonaFile(source: PersonaFileSource, format?: Per
     } catch (e) {
       if (!(e instanceof Enough)) throw e;
     }
+  }
+  if (records.length === 0 && kind === 'json' && !head.complete && source.size <= WHOLE_JSON_BYTES) {
+    // A JSON object (a map of records, a wrapper) is only understood whole: read all of a file this size.
+    head = await readHead(source, source.size + 1);
+    const parser = textParser('json', file, (r) => void (records.length < PREVIEW_ROWS && records.push(r)), () => undefined);
+    const decoder = new StrictDecoder(file);
+    parser.push(decoder.push(head.bytes) + decoder.end());
+    parser.end();
   }
   if (records.length === 0) throw new AppError('InputError', 'no records in the first part of the file.', { file });
 

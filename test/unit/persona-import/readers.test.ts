@@ -182,6 +182,16 @@ test('preview reads only the head of a large file', async () => {
   expect(p.fields).toEqual(['persona', 'age']);
 });
 
+test('preview of a JSON map of records larger than the preview head reads it whole', async () => {
+  const map = Object.fromEntries(Array.from({ length: 8000 }, (_, i) => [`k${i}`, { bio: `person ${i} `.repeat(10) }]));
+  const text = JSON.stringify(map, null, 1);
+  expect(text.length).toBeGreaterThan(600 * 1024);
+  const p = await previewPersonaFile(memorySource('map.json', text));
+  expect(p.rows).toHaveLength(20);
+  expect(p.fields).toEqual(['_key', 'bio']);
+  expect(p.suggested.mapping).toMatchObject({ text: [{ field: 'bio' }], id: '_key' });
+});
+
 test('deeply nested values (hostile files) give an AppError or a result, never a stack overflow', async () => {
   const d = 100_000;
   for (const t of ['[' + '['.repeat(d) + ']'.repeat(d) + ']', '[{"persona":' + '['.repeat(d) + '"x"' + ']'.repeat(d) + '}]', '[{"persona":' + '{"a":'.repeat(d) + '1' + '}'.repeat(d) + '}]']) {
