@@ -5,7 +5,8 @@
  *
  * - onnxruntime-web's own .wasm/.mjs are served by the app (Vite `?url`), never from its default
  *   CDN, which the CSP blocks; `useWasmCache` is off because it would import the factory from a
- *   blob: URL, which `script-src 'self'` also blocks.
+ *   blob: URL, which `script-src 'self'` also blocks. The 27 MB .wasm is kept in Cache Storage
+ *   here instead (too big for the service worker's precache), so models also load offline.
  * - Offline (every file already cached or imported): remote loading is switched off and the local
  *   model path is unreachable, so a missing file is a clear error, never a network request.
  */
@@ -37,7 +38,11 @@ export async function createTransformersExtractor(req: ExtractorRequest): Promis
       }
     : realFetch;
   const wasm = env.backends.onnx.wasm;
-  if (wasm) wasm.wasmPaths = { wasm: new URL(ortWasmUrl, self.location.href).href, mjs: new URL(ortMjsUrl, self.location.href).href };
+  if (wasm) {
+    const wasmUrl = new URL(ortWasmUrl, self.location.href).href;
+    wasm.wasmPaths = { wasm: wasmUrl, mjs: new URL(ortMjsUrl, self.location.href).href };
+    wasm.wasmBinary ??= await ortWasmBinary(req.cacheName, wasmUrl);
+  }
 
   const extractor = await pipeline('feature-extraction', req.modelId, {
     device: req.device,
@@ -55,4 +60,24 @@ export async function createTransformersExtractor(req: ExtractorRequest): Promis
       await extractor.dispose();
     },
   };
+}
+
+/**
+ * onnxruntime's WebAssembly from Cache Storage, fetched from the app once per build (the URL
+ * carries Vite's content hash; copies of older builds are deleted).
+ */
+async function ortWasmBinary(cacheName: string, url: string): Promise<ArrayBuffer> {
+  const cache = await caches.open(cacheName);
+  const hit = await cache.match(url);
+  if (hit) return hit.arrayBuffer();
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`the app's copy of onnxruntime (${url}) answered HTTP ${res.status}; reload the page`);
+  const bytes = await res.arrayBuffer();
+  for (const old of await cache.keys()) {
+    if (old.url !== url && /\/ort-wasm-simd-threaded[^/]*\.wasm$/.test(new URL(old.url).pathname)) await cache.delete(old);
+  }
+  await cache.put(url, new Response(bytes, { headers: { 'Content-Type': 'application/wasm', 'Content-Length': String(bytes.byteLength) } })).catch(() => {
+    // A full disk only costs the offline copy; the runtime still loads now.
+  });
+  return bytes;
 }

@@ -133,6 +133,10 @@ describe('embedding worker: models and cache', () => {
       // WebGPU is tried first, then WASM: both got past config, tokenizer and weights from the cache to onnxruntime.
       expect(err.message).toMatch(/failed to load on wasm: .*(session|protobuf)/i);
       expect(seen[0]?.text).toMatch(/from this device/);
+      // onnxruntime's WebAssembly is kept beside the model files for offline loads, and is not listed as a model.
+      const keys = (await (await caches.open(cacheName)).keys()).map((k) => new URL(k.url).pathname);
+      expect(keys.filter((k) => /ort-wasm-simd-threaded[^/]*\.wasm$/.test(k))).toHaveLength(1);
+      expect((await s.listCached()).map((m) => m.id)).toEqual([MINILM]);
     } finally {
       s.terminate();
       await caches.delete(cacheName);
