@@ -130,6 +130,7 @@ async function runImport(db: AppDb, id: string, req: PersonaImportRequest, onPro
   }
   let pending: Promise<void> = Promise.resolve();
   let batchIndex = 0;
+  let lastYield = performance.now();
   try {
     report(0, {}, 'Reading the file', true);
     const gen = readPersonaRecords(fileSource(req.file), {
@@ -144,6 +145,11 @@ async function runImport(db: AppDb, id: string, req: PersonaImportRequest, onPro
       if (next.done) {
         summary = next.value;
         break;
+      }
+      // Blob reads and parsing may run as microtasks only: yield a task now and then so a cancel message gets in.
+      if (performance.now() - lastYield > 50) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = performance.now();
       }
       if (signal.aborted) throw new AppError('AbortError', 'Cancelled.');
       const batch = next.value;

@@ -80,6 +80,12 @@ const DELETE_CHUNK = 2000;
 
 /** Every persona, job, embedding and finally the record of `setId`; safe to run again after an interruption. */
 export async function purgePersonaSet(db: AppDb, setId: string): Promise<void> {
+  // Imported ids all start with "<set id>/": one key-range delete removes them without reading keys.
+  const prefix = importedPersonaId(setId, '');
+  const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`);
+  const tx0 = db.transaction('personas', 'readwrite', { durability: 'relaxed' });
+  await Promise.all([tx0.store.delete(range), tx0.done]);
+  // Anything else the owner index still names (none unless written by other code), in chunks.
   for (;;) {
     const tx = db.transaction('personas', 'readwrite', { durability: 'relaxed' });
     const keys = await tx.store.index('corpusId').getAllKeys(setId, DELETE_CHUNK);
