@@ -1,8 +1,10 @@
 // Dot-product scores of a block of queries against a chunk of rows (brute-force retrieval, first
 // pass of src/gpu/topk-gpu.ts):
 //
-//   S[q · P.rows + i] = Σ_j M[i · P.dim + j] · Q[q · P.dim + j]      for q < nq, i < P.rows
+//   S[q · P.rows + i] = Σ_j M[j · P.rows + i] · Q[q · P.dim + j]      for q < nq, i < P.rows
 //
+// The chunk is stored column-major (dimension j of every row, then j + 1): neighbouring threads
+// read neighbouring floats, coalesced on a GPU and contiguous SIMD loads on SwiftShader.
 // One thread per (row, query): the dispatch's z dimension is the query. Four partial sums over j
 // (the same unrolling as the CPU oracle's hot loop); one scalar accumulator per thread keeps the
 // loop free of dynamically indexed private arrays (SwiftShader spilled an array of accumulators to
@@ -12,7 +14,7 @@
 //
 // Bindings (group 0):
 //   0 uniform              P : Params
-//   1 storage, read        M : array<f32>   rows × dim (one chunk)
+//   1 storage, read        M : array<f32>   dim × rows (one chunk, transposed)
 //   2 storage, read        Q : array<f32>   nq × dim
 //   3 storage, read_write  S : array<f32>   nq × rows
 // Override constants: WG (threads per workgroup).
@@ -39,7 +41,6 @@ fn topk_scores(@builtin(global_invocation_id) gid: vec3u) {
   if (row >= P.rows || q >= P.nq) {
     return;
   }
-  let mo = row * P.dim;
   let qo = q * P.dim;
   var s0 = 0.0;
   var s1 = 0.0;
@@ -47,13 +48,13 @@ fn topk_scores(@builtin(global_invocation_id) gid: vec3u) {
   var s3 = 0.0;
   var j = 0u;
   for (; j + 3u < P.dim; j += 4u) {
-    s0 += M[mo + j] * Q[qo + j];
-    s1 += M[mo + j + 1u] * Q[qo + j + 1u];
-    s2 += M[mo + j + 2u] * Q[qo + j + 2u];
-    s3 += M[mo + j + 3u] * Q[qo + j + 3u];
+    s0 += M[j * P.rows + row] * Q[qo + j];
+    s1 += M[(j + 1u) * P.rows + row] * Q[qo + j + 1u];
+    s2 += M[(j + 2u) * P.rows + row] * Q[qo + j + 2u];
+    s3 += M[(j + 3u) * P.rows + row] * Q[qo + j + 3u];
   }
   for (; j < P.dim; j++) {
-    s0 += M[mo + j] * Q[qo + j];
+    s0 += M[j * P.rows + row] * Q[qo + j];
   }
   S[q * P.rows + row] = (s0 + s1) + (s2 + s3);
 }

@@ -4,7 +4,7 @@
  * fallback: cosineTopK in src/core/embed/topk.ts (same order: score descending, ties by lower index).
  *
  * `GpuTopKIndex.create` uploads the matrix once, split into row chunks that fit the adapter's
- * maxStorageBufferBindingSize and maxBufferSize; `search(queries, k)` then runs per chunk and
+ * maxStorageBufferBindingSize and maxBufferSize, each stored column-major (coalesced reads); `search(queries, k)` then runs per chunk and
  * block of queries: topk-scores.wgsl (all scores of the block, one thread per row and query),
  * topk-select.wgsl over tiles of T = WG·ITEMS scores (k best per tile: arg-max rounds for k ≤ 5,
  * a bitonic sort of the tile otherwise), again over those until one tile is left;
@@ -157,7 +157,7 @@ export class GpuTopKIndex {
           const rows = Math.min(rowsPerChunk, n - start);
           const buffer = ctx.device.createBuffer({ label: `topk matrix rows ${start}–${start + rows - 1}`, size: Math.max(16, rows * dim * 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
           chunks.push({ start, rows, buffer });
-          ctx.device.queue.writeBuffer(buffer, 0, rowsData.buffer as ArrayBuffer, rowsData.byteOffset + start * dim * 4, rows * dim * 4);
+          ctx.device.queue.writeBuffer(buffer, 0, transposeRows(rowsData, start, rows, dim));
         }
       });
     } catch (e) {
@@ -377,6 +377,16 @@ export function cpuTopK(matrix: Float32Array, dim: number, queries: Float32Array
   for (let j = 0; j < nq; j++) {
     throwIfAborted(signal);
     out.push(cosineTopK(matrix, dim, queries.subarray(j * dim, (j + 1) * dim), k, { normalized }));
+  }
+  return out;
+}
+
+/** Rows [start, start + rows) of a row-major n × dim matrix, column-major (dim × rows): what topk-scores.wgsl reads. */
+function transposeRows(m: Float32Array, start: number, rows: number, dim: number): Float32Array {
+  const out = new Float32Array(rows * dim);
+  for (let i = 0; i < rows; i++) {
+    const o = (start + i) * dim;
+    for (let j = 0; j < dim; j++) out[j * rows + i] = m[o + j] as number;
   }
   return out;
 }
