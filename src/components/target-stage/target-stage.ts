@@ -24,7 +24,9 @@ import { runTargetStage, type TargetStageInput, type TargetStageResult, type Tar
 import type { TargetPoolSource } from '../../pipeline/target/target-inputs';
 import { alignRunnerContext } from '../align-stage/context';
 import { referenceServicesContext, type ReferenceServices } from '../reference-manager/context';
+import type { EmbedderChangeDetail, EmbedderPickerService } from '../embedder-picker/embedder-picker';
 import type { TargetResults } from './target-results';
+import '../embedder-picker/embedder-picker';
 import './target-progress';
 import './target-results';
 
@@ -188,6 +190,14 @@ export class TargetStage extends LitElement {
     super.connectedCallback();
     void this.loadBuiltins();
     void this.loadSuggestions();
+    void this.defaultEmbedder();
+  }
+
+  /** The embedding worker's service, so <embedder-picker> can list, download and import models (the worker starts on first use). */
+  private async defaultEmbedder(): Promise<void> {
+    if (this.embedder) return;
+    const { EmbedderWorkerService } = await import('../../services/embedder-service');
+    this.embedder ??= new EmbedderWorkerService();
   }
 
   override disconnectedCallback(): void {
@@ -535,14 +545,22 @@ export class TargetStage extends LitElement {
   }
 
   private embedderFields(running: boolean) {
+    const e = this.embedder;
+    const pickerService = e && 'listCached' in e && 'importFolder' in e ? (e as unknown as EmbedderPickerService) : undefined;
     return html`<fieldset ?disabled=${running}>
       <legend>Embedder</legend>
-      <label>Embedder
-        <select name="embedder" aria-describedby="tg-embedder-limits" @change=${(e: Event) => (this.embedderId = (e.target as HTMLSelectElement).value)}>
-          ${embedderChoices().map((c) => html`<option value=${c.id} ?selected=${c.id === this.embedderId}>${c.label}</option>`)}
-        </select>
-      </label>
-      <p class="hint" id="tg-embedder-limits">${embedderChoices().find((c) => c.id === this.embedderId)?.limits.join('; ') ?? ''}</p>
+      ${pickerService
+        ? html`<embedder-picker
+            .service=${pickerService}
+            .value=${this.embedderId}
+            @pa-embedder-change=${(ev: CustomEvent<EmbedderChangeDetail>) => (this.embedderId = ev.detail.modelId)}
+          ></embedder-picker>`
+        : html`<label>Embedder
+              <select name="embedder" aria-describedby="tg-embedder-limits" @change=${(ev: Event) => (this.embedderId = (ev.target as HTMLSelectElement).value)}>
+                ${embedderChoices().map((c) => html`<option value=${c.id} ?selected=${c.id === this.embedderId}>${c.label}</option>`)}
+              </select>
+            </label>
+            <p class="hint" id="tg-embedder-limits">${embedderChoices().find((c) => c.id === this.embedderId)?.limits.join('; ') ?? ''}</p>`}
       <label class="inline">
         <input type="checkbox" name="adapter" .checked=${this.useAdapter} ?disabled=${!this.adapterAvailable} @change=${(e: Event) => (this.useAdapter = (e.target as HTMLInputElement).checked)} />
         Train the contrastive adapter on template queries (held-out recall@10 and nDCG@10 before/after are reported)

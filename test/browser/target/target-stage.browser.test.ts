@@ -56,6 +56,8 @@ describe('<target-stage>', () => {
     const { el, runs, targets } = await mount(freshDbName('target-stage'));
     // Suggestions come from the demo personas' metadata, region groups first.
     expect(deepQuery<HTMLOptionElement>('target-stage #tg-suggestions option')!.value).toBe('adults in North America');
+    // The embedding worker's service is there, so the embedder picker is offered ("lexical (no model)" chosen).
+    expect(deepQuery('target-stage embedder-picker')).not.toBeNull();
     deepQuery<HTMLButtonElement>('target-stage [data-testid="tg-paper-targets"]')!.click();
     await el.updateComplete;
     expect(deepQueryAll('target-stage [data-testid="tg-row"]').length).toBe(3);
