@@ -4,6 +4,9 @@
  * 1. Lexical embedder on the 2,000 shipped demo personas (synthetic): fit time, then embeddings/s
  *    (texts embedded per second by `embed`, fit excluded), without reduction (16,384 hashed dims)
  *    and with the SVD to 256 dims.
+ * 1b. The same through the embedding worker's API object (src/embed-models/engine.ts, what
+ *    workers/embed.worker.ts exposes): load 'lexical', fit, embed in 256-text chunks with a yield
+ *    between them (the price of a cancel that works), SVD 256.
  * 2. Brute-force cosine top-k (k = 50, src/core/embed/topk.ts) over 160,000 × 384 random unit
  *    Float32 vectors: ms per query (mean of several queries after a warm-up), single thread.
  *    `--quick` uses 16,000 rows. Other jobs share the CPUs: numbers are noisy.
@@ -11,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { parsePersonaJsonl } from '../src/core/persona-jsonl';
 import { LexicalEmbedder } from '../src/core/embed/lexical';
+import { createEmbedApi } from '../src/embed-models/engine';
 import { cosineTopK } from '../src/core/embed/topk';
 import { Rng } from '../src/core/rng';
 import { loadavg } from 'node:os';
@@ -35,6 +39,17 @@ export default async function run(args: string[]): Promise<void> {
     const label = svdDims === null ? 'no reduction' : `SVD ${svdDims}`;
     console.log(`${label.padEnd(18)} ${String(e.dim).padEnd(7)} ${fitS.toFixed(2).padStart(5)}   ${embS.toFixed(3).padStart(7)}   ${(texts.length / embS).toFixed(0).padStart(12)}`);
   }
+
+  console.log('\n1b. Lexical (SVD 256) through the embedding worker API (chunked, abortable)');
+  const api = createEmbedApi();
+  await api.configure({ lexical: { svdDims: 256 } });
+  await api.load('lexical');
+  await api.fit(texts);
+  await api.embed(texts.slice(0, 100)); // warm-up
+  const tApi = performance.now();
+  const viaApi = await api.embed(texts);
+  const apiS = (performance.now() - tApi) / 1000;
+  console.log(`embed s ${apiS.toFixed(3)}   embeddings/s ${(viaApi.n / apiS).toFixed(0)}   (dim ${viaApi.dim})`);
 
   const n = quick ? 16_000 : 160_000;
   const dim = 384;
