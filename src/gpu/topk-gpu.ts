@@ -382,7 +382,7 @@ export function cpuTopK(matrix: Float32Array, dim: number, queries: Float32Array
 }
 
 /** Rows [start, start + rows) of a row-major n × dim matrix, column-major (dim × rows): what topk-scores.wgsl reads. */
-function transposeRows(m: Float32Array, start: number, rows: number, dim: number): Float32Array {
+function transposeRows(m: Float32Array, start: number, rows: number, dim: number): Float32Array<ArrayBuffer> {
   const out = new Float32Array(rows * dim);
   for (let i = 0; i < rows; i++) {
     const o = (start + i) * dim;
