@@ -133,4 +133,29 @@ describe('reloads at seeded random points of an alignment', () => {
     }
     console.log(`[e2e reload-align] seed ${SEED}, uninterrupted ${fullMs} ms; ${log.join('; ')}`);
   }, 400_000);
+
+  test('two tabs: a run one tab computes is shown as running elsewhere in the other, never resumable there; once done, neither offers it', async () => {
+    const { page, context } = s;
+    await openApp(page, baseUrl, '#/align');
+    const before = new Set((await storedRuns(page)).map((r) => r.id));
+    await startAlignment(page);
+    await expect.poll(async () => (await storedRuns(page)).length, { timeout: 10_000 }).toBe(before.size + 1);
+    const id = (await storedRuns(page)).find((r) => !before.has(r.id))!.id;
+    const other = await context.newPage();
+    try {
+      await openApp(other, baseUrl, '#/align');
+      await other.locator('align-stage align-form').waitFor({ timeout: 30_000 });
+      const note = other.locator('align-stage [data-testid="al-elsewhere"]');
+      await note.waitFor({ timeout: 10_000 });
+      expect(await note.textContent()).toContain('another tab');
+      expect(await other.locator('align-stage [data-testid="al-resume"]').count()).toBe(0);
+      // The first tab finishes; the second one's note goes away without a reload, and nothing is offered.
+      await resultsShown(page);
+      await note.waitFor({ state: 'detached', timeout: 15_000 });
+      expect(await other.locator('align-stage [data-testid="al-resume"]').count()).toBe(0);
+      expect((await storedRuns(other)).find((r) => r.id === id)!.status).toBe('done');
+    } finally {
+      await other.close();
+    }
+  }, 300_000);
 });
