@@ -8,7 +8,8 @@
  *   `persona` plus facet columns (professional_, sports_, arts_, travel_, culinary_, family_persona,
  *   cultural_background, skills_and_expertise, hobbies_and_interests, career_goals_and_ambitions)
  *   and demographic columns (sex, age, marital_status, education_level, bachelors_field,
- *   occupation, city, state / province / region, zipcode, country); locales differ in which exist.
+ *   occupation, city / district, state / province / prefecture / region, zipcode, country; Korea adds
+ *   family_type, housing_type, military_status); locales differ in which exist.
  * - TinyTroupe agent specifications (`*.agent.json`): `{"type": "TinyPerson", "persona": {name,
  *   age, gender, nationality, residence, occupation {title, organization, description} or a string,
  *   style, personality {traits, big_five}, preferences {interests, likes, dislikes}, beliefs,
@@ -60,9 +61,9 @@ const PRESETS: Record<PersonaPresetId, PersonaMapping> = {
     text: NEMOTRON_FACETS,
     id: 'uuid',
     meta: {
-      age: 'age', gender: 'sex', occupation: 'occupation', city: 'city', region: 'state|province|region|zone',
+      name: 'name', age: 'age', gender: 'sex', occupation: 'occupation', city: 'city|district', region: 'state|province|prefecture|region|zone',
       country: 'country', education: 'education_level', maritalStatus: 'marital_status', field: 'bachelors_field',
-      zipcode: 'zipcode',
+      zipcode: 'zipcode', familyType: 'family_type', housingType: 'housing_type', militaryStatus: 'military_status',
     },
   },
   tinytroupe: {
