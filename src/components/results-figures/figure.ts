@@ -108,7 +108,12 @@ export function renderFigure(fig: ResultsFigure, doc: Document = document): SVGS
 export function figureSvgString(fig: ResultsFigure, doc: Document = document): string {
   const svg = renderFigure(fig, doc);
   svg.setAttribute('fill', '#1d1d1f'); // currentColor has no CSS colour outside the page
-  svg.setAttribute('style', 'background:#fff'); // serialised only, never inserted into the page
+  // A white backdrop as a shape, not a style attribute (CSP style-src 'self' forbids those).
+  const bg = doc.createElementNS(SVG_NS, 'rect');
+  bg.setAttribute('width', '100%');
+  bg.setAttribute('height', '100%');
+  bg.setAttribute('fill', '#ffffff');
+  svg.querySelector('desc')!.after(bg);
   return new XMLSerializer().serializeToString(svg);
 }
 
