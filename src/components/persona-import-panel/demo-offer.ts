@@ -76,9 +76,11 @@ export class DemoOffer extends LitElement {
   /** Shows the offer only on an empty start that was not dismissed. */
   private async check(): Promise<void> {
     try {
-      if (readDismissed()) return;
+      // Opening the services removes sets an interrupted import or delete left behind: this is
+      // the shell's start-up cleanup for persona sets, so it runs even when the offer was dismissed.
       const services = await this.svc();
       await services.ready;
+      if (readDismissed()) return;
       const [corpora, sets, refs] = await Promise.all([this.store!.listCorpora(), services.sets.list(), this.references?.listReferences() ?? Promise.resolve([])]);
       this.show = corpora.length === 0 && sets.length === 0 && refs.length === 0;
     } catch {
