@@ -185,6 +185,18 @@ describe('hostile and broken bundles', () => {
     expect(await formatError(readBundle(await withManifest((_m, f) => delete f['stores/runs.jsonl']), { dbVersion: DBV }))).toMatch(/stores\/runs\.jsonl: is listed in manifest\.json but missing/);
   });
 
+  it('too many entries, or a duplicated entry name, are refused before anything is decompressed', async () => {
+    const many: Record<string, Uint8Array> = { 'manifest.json': strToU8('{}') };
+    for (let i = 0; i < 100; i++) many[`stores/x${i}.jsonl`] = strToU8('x');
+    expect(await formatError(readBundle(zipSync(many), { dbVersion: DBV }))).toMatch(/has 101 entries; a bundle has at most 64/);
+    // Two central-directory records with one name: patch the second name of a two-file zip.
+    const two = zipSync({ 'manifest.json': strToU8('{}'), 'manifest.jsoN': strToU8('{}') });
+    const bytes = two.slice();
+    const at = Array.from(bytes).findLastIndex((_, i) => strFromU8(bytes.subarray(i, i + 13)) === 'manifest.jsoN');
+    bytes[at + 12] = 'n'.charCodeAt(0);
+    expect(await formatError(readBundle(bytes, { dbVersion: DBV }))).toMatch(/manifest\.json: appears twice/);
+  });
+
   it('an entry above the size limit is refused before it is decompressed, by name', async () => {
     // 64 MiB of zeros compresses to ~64 KiB: a small file that claims a huge entry.
     const huge = zipSync({ 'manifest.json': strToU8('{}'), 'stores/posts.jsonl': new Uint8Array(64 << 20) }, { level: 1 });
