@@ -214,7 +214,7 @@ export class ResultsStage extends LitElement {
   }
 
   private renderSummary(d: RunData) {
-    const ev = (d.result.manifest['result'] as { evaluation?: Parameters<typeof evaluationNote>[0] } | undefined)?.evaluation;
+    const ev = d.evaluation;
     return html`<p data-testid="rs-summary">${d.run.kind === 'target' ? 'Target' : 'Align'} run, method <strong>${d.method}</strong>, seed ${d.seed}:
       selected ${formatCount(d.size)} of ${formatCount(d.pool.n)} personas; judged against ${formatCount(d.reference.n)} reference points.
       ${ev ? evaluationNote(ev) : ''}</p>`;

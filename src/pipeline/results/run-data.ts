@@ -9,6 +9,7 @@ import { makeCloud, subsetCloud, type WeightedCloud } from '../../core/cloud';
 import type { StoredRun, StoredRunResult } from '../../contracts/run';
 import type { ImportanceOptions } from '../../core/align/weights';
 import type { SinkhornOptions } from '../../core/align/sinkhorn';
+import type { EvaluationInfo } from '../../core/align/holdout';
 
 export interface RunData {
   run: StoredRun;
@@ -22,6 +23,8 @@ export interface RunData {
   size: number;
   /** Share of the reference the run held out (0 = in-sample); undefined when the manifest does not say. */
   holdout: number | undefined;
+  /** The manifest's evaluation record ({ holdout, heldOut, match, seed }) when it has a complete one. */
+  evaluation: EvaluationInfo | undefined;
   /** Options shared by the comparison methods (standardisation, IS, Sinkhorn), as the run used them. */
   shared: { standardize?: boolean; importance?: ImportanceOptions; sinkhorn?: Omit<SinkhornOptions, 'marginals'> };
   /** The trimming multiple k when the run's IS weights were capped at k × mean (balance's default 20). */
@@ -50,7 +53,8 @@ export function runData(run: StoredRun): RunData {
   const reference = makeCloud(r.reference.points, 5, r.reference.weights, 'stored reference');
   const m = rec(r.manifest);
   const opts = rec(m['options']);
-  const evaluation = rec(rec(m['result'])['evaluation']);
+  // Align manifests keep it under result.evaluation, target manifests at the top level.
+  const evaluation = rec(rec(m['result'])['evaluation'] ?? m['evaluation']);
   const importance = opts['importance'] as ImportanceOptions | undefined;
   const shared: RunData['shared'] = {};
   if (typeof opts['standardize'] === 'boolean') shared.standardize = opts['standardize'];
@@ -67,6 +71,7 @@ export function runData(run: StoredRun): RunData {
     seed: num(m['seed']) ?? num(opts['seed']) ?? 1,
     size: r.selected.length,
     holdout: num(evaluation['holdout']) ?? num(opts['holdout']),
+    evaluation: ['holdout', 'heldOut', 'match', 'seed'].every((k) => num(evaluation[k]) !== undefined) ? (evaluation as unknown as EvaluationInfo) : undefined,
     shared,
     trimMultiple: trimMultipleOf(importance),
   };

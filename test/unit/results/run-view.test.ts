@@ -94,3 +94,17 @@ describe('persona browser filters', () => {
     expect(filterRows(rows, { query: 'no-such-word' })).toEqual([]);
   });
 });
+
+describe('manifest shapes', () => {
+  test('a target run keeps its evaluation at the top level of its manifest; method and seed are read from it', async () => {
+    const run = await storedRunFixture();
+    const r = run.result!;
+    const target = { ...run, kind: 'target' as const, result: { ...r, manifest: { method: 'semi-relaxed', seed: 9, evaluation: { holdout: 0, heldOut: 100, match: 100, seed: 9 } } } };
+    const d = runData(target);
+    expect([d.method, d.seed, d.holdout]).toEqual(['semi-relaxed', 9, 0]);
+    expect(d.evaluation).toEqual({ holdout: 0, heldOut: 100, match: 100, seed: 9 });
+    const align = runData(run);
+    expect(align.evaluation?.holdout).toBe(0.2);
+    expect(runData({ ...run, result: { ...r, manifest: {} } }).evaluation).toBeUndefined();
+  });
+});
