@@ -3,7 +3,7 @@
  * the built-in data; with the browser context offline, a reload renders the shell, the demo corpus
  * imports and the Align stage runs on the demo personas vs the built-in reference; the run is stored
  * (IndexedDB), its manifest downloads with the stored selection, and the Results stage opens it
- * with its metrics and figures.
+ * with its metrics and figures; the Target stage builds a target group (lexical embedder) and stores it.
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
@@ -111,6 +111,34 @@ describe('offline after the first visit', () => {
     await page.locator('results-stage [data-testid="rs-metrics"]').waitFor({ timeout: 30_000 });
     await expect.poll(() => page.locator('results-stage results-figure svg').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     step('results stage opened the run offline');
+
+    // Target: one target group on the demo personas with the lexical embedder and the built-in reference.
+    await page.locator('app-shell nav a[data-stage="target"]').click();
+    await page.locator('target-stage #tg-run').waitFor({ timeout: 30_000 });
+    await page.locator('target-stage input[name="size"]').fill('50');
+    await page.locator('target-stage input[name="topN"]').fill('150');
+    await page.locator('target-stage input[name="builtinN"]').fill('600');
+    await page.locator('target-stage #tg-run').click();
+    await page.locator('target-results [data-testid="tg-comparison"]').waitFor({ timeout: 150_000 });
+    const kinds = await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((ok, fail) => {
+        const r = indexedDB.open('persona-align');
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => fail(r.error);
+      });
+      try {
+        const all = await new Promise<{ kind: string; status: string }[]>((ok, fail) => {
+          const r = db.transaction('runs', 'readonly').objectStore('runs').getAll();
+          r.onsuccess = () => ok(r.result as { kind: string; status: string }[]);
+          r.onerror = () => fail(r.error);
+        });
+        return all.map((r) => `${r.kind}:${r.status}`).sort();
+      } finally {
+        db.close();
+      }
+    });
+    expect(kinds).toEqual(['align:done', 'target:done']);
+    step('target built offline');
     console.log(`[e2e offline] ${steps.join('; ')}`);
 
     // Everything the page loaded while offline came from the service worker's precache.
