@@ -6,7 +6,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './test/chromium';
 export default defineConfig({
   worker: { format: 'es' },
   // Pre-bundled up front so Vite does not reload the page mid-run when a test first imports them.
-  optimizeDeps: { include: ['lit', 'lit/decorators.js', '@lit/context', '@lit/task', '@lit-labs/virtualizer', 'comlink', 'idb', 'fflate', 'papaparse', 'ml-matrix', '@mlc-ai/web-llm', '@huggingface/transformers', 'axe-core', '@observablehq/plot', 'hyparquet', 'hyparquet-writer'] },
+  optimizeDeps: { include: ['lit', 'lit/decorators.js', '@lit/context', '@lit/task', '@lit-labs/virtualizer', 'comlink', 'idb', 'fflate', 'papaparse', 'ml-matrix', '@mlc-ai/web-llm', '@huggingface/transformers', 'axe-core', '@observablehq/plot', 'hyparquet', 'hyparquet-writer', 'fast-check'] },
   test: {
     projects: [
       {
