@@ -26,6 +26,10 @@ import { alignRunnerContext } from '../align-stage/context';
 import { referenceServicesContext, type ReferenceServices } from '../reference-manager/context';
 import type { EmbedderChangeDetail, EmbedderPickerService } from '../embedder-picker/embedder-picker';
 import type { TargetResults } from './target-results';
+import type { LlmService } from '../../contracts/llm';
+import { llmChoiceContext, sharedLlmChoice, type LlmChoice } from '../llm-backend-picker/context';
+import type { QuerySetStore } from '../target-queries/target-queries';
+import '../target-queries/target-queries';
 import '../embedder-picker/embedder-picker';
 import './target-progress';
 import './target-results';
@@ -73,6 +77,12 @@ export class TargetStage extends LitElement {
   @state()
   private referenceServices: ReferenceServices | undefined;
 
+  @consume({ context: llmChoiceContext, subscribe: true })
+  @state()
+  private llmChoice: LlmChoice | undefined;
+
+  /** The LLM that writes training queries; default the LLM chosen in the persona stages (when one is loaded). */
+  @property({ attribute: false }) llm: LlmService | undefined;
   @property({ attribute: false }) references: StoredRefs | undefined;
   @property({ attribute: false }) embedder: EmbedderService | undefined;
   @property({ attribute: false }) adapterService: AdapterServiceLike | undefined;
@@ -102,6 +112,8 @@ export class TargetStage extends LitElement {
   @state() private embedderId = 'lexical';
   @state() private useAdapter = false;
   @state() private suggestions: QuerySuggestion[] = [];
+  @state() private poolRecords: PersonaRecord[] = [];
+  @state() private querySetId = '';
   @state() private builtins: BuiltinEntry[] = [];
   @state() private stored: ReferenceInfo[] | undefined;
   @state() private phase: Phase = 'idle';
@@ -193,8 +205,16 @@ export class TargetStage extends LitElement {
     void this.defaultEmbedder();
   }
 
-  /** The embedding worker's service, so <embedder-picker> can list, download and import models (the worker starts on first use). */
+  /**
+   * The embedding worker's service, so <embedder-picker> can list, download and import models (the
+   * worker starts on first use), and the stores, so stored query sets can be listed (opened lazily).
+   */
   private async defaultEmbedder(): Promise<void> {
+    if (this.runs === undefined || this.targetStore === undefined) {
+      const [{ RunStore }, { TargetStore }] = await Promise.all([import('../../storage/run-store'), import('../../storage/target-store')]);
+      this.runs ??= new RunStore();
+      if (this.targetStore === undefined) this.targetStore = new TargetStore();
+    }
     if (this.embedder) return;
     const { EmbedderWorkerService } = await import('../../services/embedder-service');
     this.embedder ??= new EmbedderWorkerService();
@@ -235,8 +255,10 @@ export class TargetStage extends LitElement {
       else if (this.pool === 'stored' && this.storedPool && this.loadPersonas) records = await this.loadPersonas(this.storedPool);
       else records = parsePersonaJsonl(await this.fetcher()(DEMO_PERSONAS_PATH), 'demo personas');
       this.suggestions = suggestQueries(records, 20);
+      this.poolRecords = records;
     } catch {
       this.suggestions = [];
+      this.poolRecords = [];
     }
   }
 
@@ -291,7 +313,8 @@ export class TargetStage extends LitElement {
     if (this.referenceKind === 'stored' && this.storedRef === '') problems.push('Choose a stored reference, or use the built-in one.');
     if (!(Number.isInteger(Number(this.builtinN)) && Number(this.builtinN) >= 50)) problems.push('The built-in sample size must be a whole number ≥ 50.');
     if (problems.length > 0) return { problems };
-    return { input: { pool, embedderId: this.embedderId, adapter: { enabled: this.useAdapter, options: {} }, targets } };
+    const adapter = { enabled: this.useAdapter, options: {}, ...(this.useAdapter && this.querySetId ? { querySetId: this.querySetId } : {}) };
+    return { input: { pool, embedderId: this.embedderId, adapter, targets } };
   }
 
   /** Built-in: the entry of the target's region when there is one, else the global entry; stored: filtered to its countries. */
@@ -563,8 +586,17 @@ export class TargetStage extends LitElement {
             <p class="hint" id="tg-embedder-limits">${embedderChoices().find((c) => c.id === this.embedderId)?.limits.join('; ') ?? ''}</p>`}
       <label class="inline">
         <input type="checkbox" name="adapter" .checked=${this.useAdapter} ?disabled=${!this.adapterAvailable} @change=${(e: Event) => (this.useAdapter = (e.target as HTMLInputElement).checked)} />
-        Train the contrastive adapter on template queries (held-out recall@10 and nDCG@10 before/after are reported)
+        Train the contrastive adapter on (query, persona) pairs (held-out recall@10 and nDCG@10 before/after are reported)
       </label>
+      ${this.useAdapter
+        ? html`<target-queries
+            .records=${this.poolRecords}
+            .store=${this.targetStore && 'latestQuerySets' in this.targetStore ? (this.targetStore as unknown as QuerySetStore) : undefined}
+            .llm=${this.llm ?? (this.llmChoice ?? sharedLlmChoice()).current?.service}
+            ?disabled=${running}
+            @pa-query-set-change=${(e: CustomEvent<string>) => (this.querySetId = e.detail)}
+          ></target-queries>`
+        : nothing}
     </fieldset>`;
   }
 }

@@ -14,7 +14,10 @@ import { AlignService } from '../../../src/services/align-service';
 import { EmbedderWorkerService } from '../../../src/services/embedder-service';
 import { RunStore } from '../../../src/storage/run-store';
 import { TargetStore } from '../../../src/storage/target-store';
+import { createTestEngine } from '../../../src/llm/test-engine';
 import { deepQuery, deepQueryAll, freshDbName, text, waitFor, waitForEl } from '../ui/helpers';
+
+type LitLike = HTMLElement & { updateComplete: Promise<unknown> };
 
 const align = new AlignService();
 const embedder = new EmbedderWorkerService();
@@ -96,7 +99,7 @@ describe('<target-stage>', () => {
     await Promise.all([runs.close(), targets.close()]);
   }, 300_000);
 
-  test('a persona file with the adapter on: its held-out scores are shown', async () => {
+  test('a persona file with the adapter on, trained on an edited query set (version 2): its held-out scores are shown', async () => {
     const { el, runs, targets } = await mount(freshDbName('target-stage-adapter'), true);
     deepQuery<HTMLInputElement>('target-stage input[name="pool"][value="file"]')!.click();
     await el.updateComplete;
@@ -107,6 +110,17 @@ describe('<target-stage>', () => {
     input.files = dt.files;
     input.dispatchEvent(new Event('change', { bubbles: true }));
     deepQuery<HTMLInputElement>('target-stage input[name="adapter"]')!.click();
+    await el.updateComplete;
+    // Training queries: save the template set, edit one query, save that as version 2 and train on it.
+    await waitFor(() => deepQuery<HTMLButtonElement>('target-queries button')?.disabled === false, 20_000, 'the persona file read');
+    deepQueryAll<HTMLButtonElement>('target-queries button').find((b) => text(b) === 'Save template queries')!.click();
+    await waitFor(() => /^Saved: .* version 1/.test(text(deepQuery('target-queries [data-testid="tq-status"]'))), 10_000, 'version 1 saved');
+    const first = deepQuery<HTMLInputElement>('target-queries [data-testid="tq-list"] input')!;
+    first.value = 'grown-ups in East Asia';
+    first.dispatchEvent(new Event('input', { bubbles: true }));
+    await deepQuery<LitLike>('target-queries')!.updateComplete;
+    deepQueryAll<HTMLButtonElement>('target-queries button').find((b) => text(b) === 'Save as version 2')!.click();
+    await waitFor(() => /^Saved the edit: .* version 2/.test(text(deepQuery('target-queries [data-testid="tq-status"]'))), 10_000, 'version 2 saved');
     setValue('target-stage input[name="size"]', '20');
     setValue('target-stage input[name="topN"]', '60');
     setValue('target-stage input[name="builtinN"]', '400');
@@ -116,9 +130,28 @@ describe('<target-stage>', () => {
     expect(text(deepQuery('target-results [data-testid="tg-adapter"]'))).toMatch(/^recall@10 \d\.\d{3} → \d\.\d{3}, nDCG@10 \d\.\d{3} → \d\.\d{3}$/);
     expect(deepQuery('target-results [data-testid="tg-side-by-side"]')).toBeNull();
     const [run] = await runs.listRuns('target');
-    expect((run!.result!.manifest as { adapter: { before: unknown } | null }).adapter?.before).toBeTruthy();
+    const m = run!.result!.manifest as { adapter: { before: unknown; querySet: { id: string; version: number; generated: boolean } } | null };
+    expect(m.adapter?.before).toBeTruthy();
+    expect(m.adapter!.querySet).toMatchObject({ version: 2, generated: false });
+    expect(await targets.querySetVersions(m.adapter!.querySet.id.split('@')[0]!)).toHaveLength(2);
     await Promise.all([runs.close(), targets.close()]);
   }, 300_000);
+
+  test('with an LLM loaded, it writes the training queries (prompt and model recorded)', async () => {
+    const { el, runs, targets } = await mount(freshDbName('target-stage-llm'), true);
+    const llm = createTestEngine();
+    await llm.load('test-engine');
+    el.llm = llm;
+    deepQuery<HTMLInputElement>('target-stage input[name="adapter"]')!.click();
+    await el.updateComplete;
+    await waitFor(() => deepQueryAll<HTMLButtonElement>('target-queries button').find((b) => text(b) === 'Write queries with the LLM' && !b.disabled), 10_000, 'LLM button enabled');
+    deepQueryAll<HTMLButtonElement>('target-queries button').find((b) => text(b) === 'Write queries with the LLM')!.click();
+    await waitFor(() => /^Saved: /.test(text(deepQuery('target-queries [data-testid="tq-status"]'))), 60_000, 'LLM queries saved');
+    const [set] = await targets.latestQuerySets();
+    expect(set).toMatchObject({ source: 'llm', model: { id: 'test-engine' }, prompt: { id: 'target-group-queries', version: 1 } });
+    expect(deepQuery<HTMLSelectElement>('target-queries select[name="querySet"]')!.value).toBe(set!.id);
+    await Promise.all([runs.close(), targets.close()]);
+  }, 120_000);
 
   test('Cancel stops the build: nothing is shown, no run is stored as done, Build is enabled again', async () => {
     const { el, runs, targets } = await mount(freshDbName('target-stage-cancel'));
