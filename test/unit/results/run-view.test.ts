@@ -108,3 +108,24 @@ describe('manifest shapes', () => {
     expect(runData({ ...run, result: { ...r, manifest: {} } }).evaluation).toBeUndefined();
   });
 });
+
+describe('results model', () => {
+  test('density series in legend order; IS weights from the comparison with the cap marked; PCA drawn sets capped', async () => {
+    const { resultsModel, PCA_MAX_POINTS } = await import('../../../src/pipeline/results/results-model');
+    const data = runData(await storedRunFixture());
+    const plain = resultsModel(data);
+    expect(plain.series.map((s) => s.key)).toEqual(['reference', 'pool', 'random', 'selected']);
+    expect(plain.weights).toBeUndefined(); // nearest computes no importance weights
+    expect(plain.summaries.find((s) => s.key === 'selected')!.n).toBe(60);
+    expect(plain.pca.summary.map((s) => [s.set, s.n, s.drawn])).toEqual([['pool', 400, 400], ['reference', 100, 100], ['selected', 60, 60]]);
+    expect(plain.pca.points.length).toBe(560);
+    expect(PCA_MAX_POINTS).toBeGreaterThan(560);
+    const c = await computeComparison(undefined, data, inThreadAlignRunner(cpuKernelFactory()));
+    const full = resultsModel(data, c);
+    expect(full.series.map((s) => s.key)).toEqual(['reference', 'pool', 'random', 'is', 'is+ot', 'selected']);
+    expect(full.weights!.from).toBe('comparison');
+    expect(full.weights!.view.cap).toBe(20); // the core's default trim, k = 20 × mean
+    expect(full.weights!.view.ess).toBeCloseTo(c.is.ess, 9);
+    expect(full.weights!.view.atCap).toBe(c.is.trimmed);
+  });
+});
