@@ -75,9 +75,13 @@ describe('imported persona set: import → quality → profile → align', () =>
       expect(agreement.shadowRoot!.querySelector('a.skip')!.getAttribute('href')).toBe('#/align');
       (agreement.shadowRoot!.querySelector('button.run-anyway') as HTMLButtonElement).click();
       await waitFor(() => new RegExp(`Finished: ${kept} done`).test(text(q(ps, '.run-status'))), 120_000, 'questionnaire finished');
-      const rows = await waitFor(() => { const r = agreement.shadowRoot!.querySelectorAll('table.agreement tbody tr'); return r.length === 5 ? [...r] : null; }, 10_000, 'agreement table');
+      // The table follows the stage's data (it may first show a partial run): wait for every kept persona.
+      const rows = await waitFor(() => {
+        const r = [...agreement.shadowRoot!.querySelectorAll('table.agreement tbody tr')];
+        return r.length === 5 && r.every((x) => Number(text(x.querySelector('td'))) === kept) ? r : null;
+      }, 10_000, 'agreement table over every kept persona');
       expect(rows.map((r) => r.getAttribute('data-trait'))).toEqual([...TRAITS]);
-      expect(rows.every((r) => Number(text(r.querySelector('td'))) === kept)).toBe(true);
+      expect(rows.every((r) => /^-?\d\.\d\d$/.test(text(r.querySelector('td.pearson'))))).toBe(true);
       const profiled = (await listSetPersonas(db, set.id)).filter((p) => p.stages.profile);
       expect(profiled).toHaveLength(kept);
       // The given scores stay beside the measured ones.
@@ -105,6 +109,32 @@ describe('imported persona set: import → quality → profile → align', () =>
     } finally {
       importer.terminate();
       align.terminate();
+      db.close();
+    }
+  });
+
+  test('with the judge on, an imported set is judged on consistency and specificity only', async () => {
+    const dbName = uniqueDbName('persona-flow-judge');
+    const importer = new PersonaImportService({ dbName });
+    const db = await openAppDb(dbName);
+    try {
+      const lines = (await fetchPublicText('demo-personas/personas.jsonl')).split('\n').filter((l) => l.trim()).slice(100, 110);
+      const set = await importer.importPersonaSet({ name: 'Ten', file: new File([lines.join('\n')], 'ten.jsonl'), mapping: presetMapping('persona-align') });
+      const llm = await loadedEngine();
+      const qs = document.createElement('quality-stage') as QualityStage;
+      Object.assign(qs, { jobs: new PersonaJobs(db), llm, selection: { corpusId: set.id, filter: {} } });
+      document.body.append(qs);
+      mounted.push(qs);
+      await waitFor(() => /10 imported personas of Ten/.test(text(q(qs, 'p.box'))), 10_000, 'set shown');
+      expect(q<HTMLInputElement>(qs, 'input[name=judge]')!.checked).toBe(true);
+      q<HTMLButtonElement>(qs, 'button.start')!.click();
+      await waitFor(() => /Finished: 10 done/.test(text(q(qs, '.run-status'))), 60_000, 'quality finished');
+      const assessed = await listSetPersonas(db, set.id);
+      expect(assessed.every((p) => Object.keys(p.stages.quality!.judge!.scores).sort().join() === 'consistency,specificity')).toBe(true);
+      expect(assessed.every((p) => p.stages.quality!.provenance.prompt.id === 'persona-judge-imported')).toBe(true);
+      expect(llm.stats().calls).toBeGreaterThanOrEqual(10);
+    } finally {
+      importer.terminate();
       db.close();
     }
   });
