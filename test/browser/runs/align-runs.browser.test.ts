@@ -3,6 +3,7 @@
  * finished run keeps, cancelled and failed runs, Resume of a run whose tab died (same selection as
  * an uninterrupted run), and a run another tab computes (shown as running there, not resumable).
  */
+import axe from 'axe-core';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import type { StoredRun } from '../../../src/contracts/run';
 import { fetchPublicText } from '../../../src/components/align-stage/default-runner';
@@ -68,6 +69,8 @@ describe('runAlignStageRecorded', () => {
     expect(r.diagnostics.selected.energy).toBe(live.diagnostics.selected.energy);
     expect(r.diagnostics.floor?.energy).toBe(live.diagnostics.floor?.energy);
     expect(r.diagnostics.unit).toBe('reference SD');
+    const typed = [r.pool.points, r.pool.weights, r.reference.points, r.reference.weights, r.selected, r.randomIndices, r.importanceWeights!].reduce((s, a) => s + a.byteLength, 0);
+    console.log(`[align-runs] stored run: typed arrays ${(typed / 1024).toFixed(0)} KiB, records ${(JSON.stringify(r.records).length / 1024).toFixed(0)} KiB as JSON`);
   });
 
   test('nearest has no importance weights; a cancelled run is stored cancelled, a bad K failed with its error', async () => {
@@ -110,6 +113,12 @@ describe('runAlignStageRecorded', () => {
   });
 });
 
+/** axe-core (WCAG 2 A/AA) over the page: serious and critical violations only. */
+async function seriousViolations(): Promise<string[]> {
+  const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')}`);
+}
+
 /** A run as a tab that died mid-way leaves it: 'running', with its request, no result. */
 function orphan(id: string, req: AlignStageInput): StoredRun {
   const t = new Date(Date.now() - 60_000).toISOString();
@@ -135,6 +144,11 @@ describe('<align-stage> resume', () => {
     const offer = await waitForEl('align-stage [data-testid="al-resume"]', 10_000);
     expect(text(offer)).toContain('orphan');
     expect(deepQuery('align-stage [data-testid="al-elsewhere"]')).toBeNull();
+    // A labelled region with two real buttons (keyboard-reachable), and no axe violations.
+    expect(offer.tagName).toBe('SECTION');
+    expect(text(offer.querySelector(`#${offer.getAttribute('aria-labelledby')!}`))).toBe('Interrupted alignment');
+    expect([...offer.querySelectorAll('button')].map((b) => [b.type, text(b)])).toEqual([['button', 'Resume'], ['button', 'Discard']]);
+    expect(await seriousViolations()).toEqual([]);
     const resume = [...offer.querySelectorAll('button')].find((b) => text(b) === 'Resume')!;
     resume.click();
     await waitForEl('align-results [data-testid="al-metrics"]', 90_000);
@@ -173,7 +187,9 @@ describe('<align-stage> resume', () => {
     await mount(store);
     const note = await waitForEl('align-stage [data-testid="al-elsewhere"]', 10_000);
     expect(text(note)).toContain('another tab');
+    expect(note.getAttribute('role')).toBe('status');
     expect(deepQuery('align-stage [data-testid="al-resume"]')).toBeNull();
+    expect(await seriousViolations()).toEqual([]);
     // That tab dies (its lock goes, the run stays 'running'): the element notices and offers Resume.
     release();
     await waitForEl('align-stage [data-testid="al-resume"]', 10_000);
