@@ -46,7 +46,10 @@ export class TraitAgreementView extends LitElement {
   ];
 
   protected override willUpdate(changed: Map<string, unknown>): void {
-    if (changed.has('db') || changed.has('owner') || changed.has('version')) void this.load();
+    const input = changed.has('db') || changed.has('owner');
+    // While a questionnaire runs the stage refreshes every second; re-reading a large set that often
+    // would cost more than the table is worth, so it is brought up to date when the run ends.
+    if (input || (!this.running && (changed.has('version') || changed.has('running')))) void this.load();
   }
 
   private async load(): Promise<void> {
