@@ -6,6 +6,7 @@
  */
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { userEvent } from '@vitest/browser/context';
+import axe from 'axe-core';
 import '../../../src/components/persona-import-panel/persona-import-panel';
 import type { PersonaImportPanel } from '../../../src/components/persona-import-panel/persona-import-panel';
 import type { PersonaMappingDialog } from '../../../src/components/persona-import-panel/persona-mapping-dialog';
@@ -25,6 +26,12 @@ const mounted: HTMLElement[] = [];
 const dbNames: string[] = [];
 afterEach(() => mounted.splice(0).forEach((e) => e.remove()));
 afterAll(() => dbNames.forEach((n) => personaImportServices(n).importer.terminate()));
+
+/** axe's WCAG 2 A/AA findings of serious or critical impact on the page. */
+async function seriousA11y(): Promise<string[]> {
+  const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${JSON.stringify(v.nodes[0]?.target)}`);
+}
 
 function chooseFile(input: HTMLInputElement, file: File): void {
   const dt = new DataTransfer();
@@ -67,6 +74,7 @@ describe('<persona-mapping-dialog> through <persona-import-panel>', () => {
     const controls = [...root.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')];
     expect(controls.length).toBeGreaterThan(15);
     expect(controls.every((c) => c.labels !== null && c.labels.length > 0)).toBe(true);
+    expect(await seriousA11y()).toEqual([]);
     // The preview: the first rows, the fields in use highlighted, the text the mapping makes.
     expect(root.querySelectorAll('table tbody tr')).toHaveLength(3);
     const used = [...root.querySelectorAll('th.used')].map((th) => th.textContent!.replace(' (in use)', '').trim());
@@ -103,6 +111,7 @@ describe('<persona-mapping-dialog> through <persona-import-panel>', () => {
     expect(text(row.querySelector('th'))).toBe('Harbour folk');
     expect([...row.querySelectorAll('td.num')].map((td) => text(td))).toEqual(['3', '3', '0']);
     expect(text(deepQuery('.import-status', panel.shadowRoot!))).toMatch(/3 personas, 3 with trait scores/);
+    expect(await seriousA11y()).toEqual([]); // the sets table with its Delete button
     const db = await openAppDb(dbName);
     try {
       const [set] = await listPersonaSets(db);
