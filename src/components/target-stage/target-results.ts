@@ -120,7 +120,7 @@ export class TargetResults extends LitElement {
     const rows = sideBySideRows(this.targets.map((t) => t.result));
     return html`<section aria-labelledby="tg-side">
       <h4 id="tg-side">Side by side</h4>
-      <div class="scroll">
+      <div class="scroll" tabindex="0" role="region" aria-label="Side-by-side table (scrolls sideways)">
         <table data-testid="tg-side-by-side">
           <thead><tr><th scope="col">Measure</th>${this.targets.map((t) => html`<th scope="col">${t.result.spec.name}</th>`)}</tr></thead>
           <tbody>
@@ -146,7 +146,7 @@ export class TargetResults extends LitElement {
       <ol class="counts" aria-label="Counts at each step" data-testid="tg-counts">
         ${countSteps(r).filter((s) => s.value !== null).map((s) => html`<li>${s.label}: <strong class="num">${formatCount(s.value!)}</strong></li>`)}
       </ol>
-      <div class="scroll">
+      <div class="scroll" tabindex="0" role="region" aria-label="Comparison for ${r.spec.name} (scrolls sideways)">
         <table data-testid="tg-comparison">
           <caption class="visually-hidden">Comparison on the target's reference, in reference SD units</caption>
           <thead>

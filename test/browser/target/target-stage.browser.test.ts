@@ -14,6 +14,7 @@ import { AlignService } from '../../../src/services/align-service';
 import { EmbedderWorkerService } from '../../../src/services/embedder-service';
 import { RunStore } from '../../../src/storage/run-store';
 import { TargetStore } from '../../../src/storage/target-store';
+import axe from 'axe-core';
 import { createTestEngine } from '../../../src/llm/test-engine';
 import { deepQuery, deepQueryAll, freshDbName, text, waitFor, waitForEl } from '../ui/helpers';
 
@@ -86,6 +87,9 @@ describe('<target-stage>', () => {
     expect(text(deepQuery('target-results [data-testid="tg-embedder"]'))).toMatch(/lexical-.*No adapter/);
     expect(deepQueryAll('target-results button').map((b) => text(b))).toEqual(Array(3).fill(['Download CSV', 'Download manifest']).flat());
     expect(text(deepQuery('target-stage [data-testid="tg-status"]'))).toBe('Done: 3 targets built.');
+    // The results (three tables, side by side, downloads) pass axe's WCAG 2 A/AA rules: no serious or critical findings.
+    const a11y = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    expect(a11y.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${JSON.stringify(v.nodes[0]?.target)}`)).toEqual([]);
     // Stored: one target run each (Results can show it) and the three targets.
     const stored = await runs.listRuns('target');
     expect(stored.length).toBe(3);
