@@ -5,7 +5,7 @@ import { VitePWA } from 'vite-plugin-pwa';
  * Installable, offline app (vite-plugin-pwa, Workbox generateSW).
  *
  * Precached at install: the app shell (HTML, JS chunks, CSS), every worker bundle (import, align,
- * reference, llm) and the WASM they load, the icons and manifest, and the built-in data: the demo
+ * reference, llm, embed, adapter) and the WASM they load except onnxruntime's (see globIgnores), the icons and manifest, and the built-in data: the demo
  * corpus, the demo personas and the built-in reference. Model weights are NOT precached: web-llm
  * keeps the ones a user downloads or imports in its own Cache Storage / IndexedDB.
  *
@@ -46,7 +46,9 @@ export function pwaPlugin(): PluginOption {
         'demo-personas/**/*.{json,jsonl}',
         'reference/**/*.json',
       ],
-      globIgnores: ['**/*.map', '**/node_modules/**'],
+      // onnxruntime-web's 27 MB WebAssembly is not precached: only users of a pretrained embedder
+      // need it, and src/embed-models/transformers-runtime.ts keeps it in Cache Storage at first use.
+      globIgnores: ['**/*.map', '**/node_modules/**', '**/ort-wasm-*.wasm'],
       // The llm worker bundle (web-llm, ~6 MB) and the demo personas (~2.4 MB) exceed Workbox's 2 MiB default.
       maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
       navigateFallback: 'index.html',
