@@ -392,7 +392,8 @@ export class TargetStage extends LitElement {
     }
     if (this.runs) base.runs = this.runs;
     if (this.targetStore) base.targets = this.targetStore;
-    if (this.useAdapter) {
+    // The adapter worker also runs the retrieval (brute-force top-k on WebGPU, the CPU oracle otherwise), off the main thread.
+    if (this.adapterAvailable) {
       if (!this.adapterService) {
         const { AdapterService } = await import('../../services/adapter-service');
         this.adapterService = new AdapterService();
@@ -401,7 +402,7 @@ export class TargetStage extends LitElement {
       const parts = adapterServiceParts(this.adapterService);
       return {
         ...base,
-        adapter: parts.adapter,
+        ...(this.useAdapter ? { adapter: parts.adapter } : {}),
         topK: parts.topK,
         get topKBackend() {
           return parts.topKBackend;

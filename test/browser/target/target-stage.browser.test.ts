@@ -134,7 +134,10 @@ describe('<target-stage>', () => {
     expect(text(deepQuery('target-results [data-testid="tg-adapter"]'))).toMatch(/^recall@10 \d\.\d{3} → \d\.\d{3}, nDCG@10 \d\.\d{3} → \d\.\d{3}$/);
     expect(deepQuery('target-results [data-testid="tg-side-by-side"]')).toBeNull();
     const [run] = await runs.listRuns('target');
-    const m = run!.result!.manifest as { adapter: { before: unknown; querySet: { id: string; version: number; generated: boolean } } | null };
+    const m = run!.result!.manifest as { adapter: { before: unknown; querySet: { id: string; version: number; generated: boolean } } | null; retrieval: { topK: string } };
+    // Retrieval ran in the adapter worker (WebGPU, or its CPU path with the reason on a software adapter).
+    expect(m.retrieval.topK).toMatch(/^(webgpu|cpu)/);
+    console.log(`[target stage] top-k backend: ${m.retrieval.topK}`);
     expect(m.adapter?.before).toBeTruthy();
     expect(m.adapter!.querySet).toMatchObject({ version: 2, generated: false });
     expect(await targets.querySetVersions(m.adapter!.querySet.id.split('@')[0]!)).toHaveLength(2);
