@@ -51,7 +51,12 @@ export class PersonaImportPanel extends LitElement {
   ];
 
   private svc(): PersonaImportServices {
-    return (this.services ??= personaImportServices(this.dbName));
+    return this.services ?? personaImportServices(this.dbName);
+  }
+
+  protected override willUpdate(changed: Map<string, unknown>): void {
+    // The host may learn its database after mounting (the shell's store): list that one's sets.
+    if (this.hasUpdated && changed.has('dbName')) void this.refresh();
   }
 
   override connectedCallback(): void {

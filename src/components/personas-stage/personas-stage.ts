@@ -98,7 +98,7 @@ export class PersonasStage extends PersonaStageBase {
   /** Imported persona sets (src/components/persona-import-panel): Quality, Profile and Align take them too. */
   private renderBringYourOwn() {
     return html`<section aria-labelledby="byo"><h3 id="byo">Bring your own personas</h3>
-      <persona-import-panel .dbName=${this.dbName} @pa-data-changed=${() => void this.refresh()}></persona-import-panel></section>`;
+      <persona-import-panel .dbName=${this.dbName ?? this.jobs?.db.name} @pa-data-changed=${() => void this.refresh()}></persona-import-panel></section>`;
   }
 }
 
