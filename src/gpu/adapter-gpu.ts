@@ -20,7 +20,7 @@
  * training is a pure function of its input, so the result is the CPU trainer's; `report.fallback`
  * says why and `report.backend` is 'cpu'.
  */
-import type { AdapterOptions, AdapterTrainInput, LowRankAdapter, TrainAdapter } from '../contracts/adapter';
+import type { AdapterOptions, AdapterReport, AdapterTrainInput, LowRankAdapter, TrainAdapter } from '../contracts/adapter';
 import type { ProgressCallback } from '../contracts/progress';
 import { ADAM, adamCorrections, cpuStepper, MAX_ADAPTER_RANK } from '../core/embed/adapter';
 import { trainAdapterWith, type AdapterBatch, type AdapterStepper, type TrainHooks } from '../core/embed/adapter-train';
@@ -264,7 +264,7 @@ export async function trainAdapterGpuWith(
   gpu: GpuAdapterOptions = {},
   signal?: AbortSignal,
   onProgress?: ProgressCallback,
-): Promise<{ adapter: LowRankAdapter; report: import('../contracts/adapter').AdapterReport }> {
+): Promise<{ adapter: LowRankAdapter; report: AdapterReport }> {
   try {
     const ctx = await (gpu.context ?? acquireGpu)();
     return await trainAdapterWith(input, (init, opts) => gpuStepper(ctx, init, opts), signal, onProgress, gpu.hooks);

@@ -18,12 +18,11 @@
  * k > T/4 (256 by default) is beyond the selection kernel: the scores are read back and the CPU heap
  * selects (still exact, only slower).
  */
-import { AppError, throwIfAborted } from '../core/errors';
+import { AppError, isAppError, throwIfAborted } from '../core/errors';
 import { cosineTopK, type TopK } from '../core/embed/topk';
 import scoresSource from '../../shaders/topk-scores.wgsl?raw';
 import selectSource from '../../shaders/topk-select.wgsl?raw';
 import { acquireGpu, errorText, withErrorScopes, type GpuContext, type GpuLimits } from './device';
-import { isAppError } from '../core/errors';
 
 export interface GpuTopKOptions {
   /** Lowers device limits (never raises them): tests force chunking with tiny limits. */
