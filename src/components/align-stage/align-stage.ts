@@ -181,7 +181,8 @@ export class AlignStage extends LitElement {
       clearTimeout(this.recheck);
       if (running.length > 0 && this.isConnected) this.recheck = setTimeout(() => void this.checkRuns(), RECHECK_MS);
     } catch (e) {
-      this.status = `Earlier runs could not be checked: ${message(e)}`;
+      // After a run its own status (which says when it was not stored) stays.
+      if (this.phase !== 'done') this.status = `Earlier runs could not be checked: ${message(e)}`;
     }
   }
 
@@ -221,10 +222,19 @@ export class AlignStage extends LitElement {
       this.runner ??= (await import('./default-runner')).createDefaultAlignRunner();
       const store = this.store();
       const services = { align: this.runner, fetchText: this.fetcher(), ...(store ? { references: store } : {}) };
-      const runs = await this.runStore();
+      let runs = await this.runStore();
       const onProgress = (p: Progress): void => this.onProgress(p);
-      let result: AlignRunResult;
       let storeNote = '';
+      if (runs && !resumeId) {
+        // No usable IndexedDB (private mode, disabled storage): align anyway, unstored, and say so.
+        try {
+          await runs.getRun('');
+        } catch (e) {
+          runs = undefined;
+          storeNote = ` This run is not stored (${message(e)}); download what you need now.`;
+        }
+      }
+      let result: AlignRunResult;
       if (runs) {
         const { newRunId } = await import('../../storage/run-store');
         this.runId = resumeId ?? newRunId('align');

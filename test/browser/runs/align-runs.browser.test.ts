@@ -6,6 +6,7 @@
 import axe from 'axe-core';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import type { StoredRun } from '../../../src/contracts/run';
+import { AppError } from '../../../src/core/errors';
 import { fetchPublicText } from '../../../src/components/align-stage/default-runner';
 import { serviceAlignRunner } from '../../../src/pipeline/align-runner';
 import { runAlignStage, runAlignStageRecorded, type AlignStageInput, type AlignStageServices } from '../../../src/pipeline/align-stage';
@@ -160,6 +161,22 @@ describe('<align-stage> resume', () => {
     expect((done.result!.manifest.result as { selectedSha256: string }).selectedSha256).toBe(fresh.manifest.result.selectedSha256);
     expect(deepQuery('align-stage [data-testid="al-resume"]')).toBeNull();
     expect(await store.findInterruptedRuns('align')).toEqual([]);
+  });
+
+  test('without usable storage the alignment still runs, unstored, and the status says so', async () => {
+    const broken = async (): Promise<never> => {
+      throw new AppError('StorageError', 'Could not open the database: disabled. If this repeats, reload the page.');
+    };
+    const el = document.createElement('align-stage');
+    el.runner = serviceAlignRunner(service);
+    el.runs = { putRun: broken, getRun: broken, withRunLock: broken, findInterruptedRuns: broken, markInterrupted: broken, listRuns: broken, isRunLocked: broken };
+    document.body.append(el);
+    await waitFor(() => deepQuery('align-stage select[name="builtinId"] option'), 10_000, 'built-in regions');
+    deepQuery<HTMLButtonElement>('align-stage button[type="submit"]')!.click();
+    await waitForEl('align-results [data-testid="al-metrics"]', 60_000);
+    await waitFor(() => text(deepQuery('align-stage [data-testid="al-status"]')).includes('not stored'), 5_000, 'status');
+    expect(text(deepQuery('align-stage [data-testid="al-status"]'))).toMatch(/^Done: selected \d+ personas\. This run is not stored \(Could not open the database/);
+    expect(deepQuery('align-stage [data-testid="al-error"]')).toBeNull();
   });
 
   test('Discard marks the run interrupted and the offer goes away', async () => {
