@@ -13,6 +13,14 @@ import { cleanupInterruptedSets, deletePersonaSet, getPersonaSet, importedPerson
 import { dump, rejection, serviceFixture, uniqueDbName } from '../db-helpers';
 import { personaFile } from './gen';
 
+async function waitFor(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const t0 = performance.now();
+  while (!(await cond())) {
+    if (performance.now() - t0 > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 const { setup, dbs } = serviceFixture(() => uniqueDbName('persona-import'), (dbName) => new PersonaImportService({ dbName }));
 
 describe('persona set import through the worker', () => {
@@ -95,6 +103,9 @@ describe('persona set import through the worker', () => {
     expect(await listPersonaSets(db)).toHaveLength(1); // ...but invisible
     const leftover = all.find((s) => s.status === 'importing')!;
     expect(await db.countFromIndex('personas', 'corpusId', leftover.id)).toBeGreaterThan(0);
+    // The browser frees a terminated worker's Web Lock asynchronously (slower under load): wait for it,
+    // as the next start of the app would find it free.
+    await waitFor(async () => !((await navigator.locks.query()).held ?? []).some((l) => l.name?.endsWith(leftover.id)), 20_000, 'lock released');
     expect(await cleanupInterruptedSets(db)).toEqual([leftover.id]);
     expect(await dump(db)).toEqual(before);
     // A fresh worker serves the next call.
