@@ -89,6 +89,8 @@ export class TargetStage extends LitElement {
   /** False: never create the adapter worker (the adapter checkbox is then disabled). */
   @property({ type: Boolean }) adapterAvailable = true;
   @property({ attribute: false }) runs: RunRecorder | undefined;
+  /** Pool embeddings through the embedding store (default: the app's database; null: embed every time). */
+  @property({ attribute: false }) embedPool: TargetStageServices['embedPool'] | null | undefined;
   /** Set to null to store nothing. */
   @property({ attribute: false }) targetStore: TargetStageServices['targets'] | null | undefined;
   @property({ attribute: false }) storedPools: Array<{ id: string; name: string }> = [];
@@ -390,6 +392,13 @@ export class TargetStage extends LitElement {
       this.runs ??= new RunStore();
       if (this.targetStore === undefined) this.targetStore = new TargetStore();
     }
+    if (this.embedPool === undefined) {
+      const [{ LazyDb }, { embedPersonas }] = await Promise.all([import('../../storage/lazy-db'), import('../../storage/embedding-store')]);
+      const lazy = new LazyDb();
+      const embedder = this.embedder;
+      this.embedPool = (ownerId) => async (personas, onProgress, signal) => embedPersonas(await lazy.get(), ownerId, embedder, personas, onProgress, signal);
+    }
+    if (this.embedPool) base.embedPool = this.embedPool;
     if (this.runs) base.runs = this.runs;
     if (this.targetStore) base.targets = this.targetStore;
     // The adapter worker also runs the retrieval (brute-force top-k on WebGPU, the CPU oracle otherwise), off the main thread.

@@ -19,7 +19,7 @@
  * worker) and in Node (lexical embedder, CPU top-k, in-thread align).
  */
 import type { AdapterReport, LowRankAdapter, TrainAdapter } from '../../contracts/adapter';
-import type { EmbedderInfo, EmbedderService } from '../../contracts/embedder';
+import type { EmbedderInfo, EmbedderService, Embeddings } from '../../contracts/embedder';
 import type { PersonaRecord } from '../../contracts/persona';
 import type { ProgressCallback } from '../../contracts/progress';
 import { cpuKernelFactory } from '../align/cpu-kernel';
@@ -57,6 +57,11 @@ export interface TargetServices {
   topKBackend?: string;
   /** Default: the core registry in this thread on the CPU kernel. */
   align?: RunAlignFn;
+  /**
+   * Embeds the pool's personas (role 'passage') with the loaded embedder; default `embedder.embed`.
+   * The app passes the embedding store's embedPersonas, which re-embeds only new or changed texts.
+   */
+  embedPool?: (personas: Array<{ id: string; text: string }>, onProgress?: ProgressCallback, signal?: AbortSignal) => Promise<Embeddings>;
 }
 
 export interface TargetPoolInput {
@@ -139,7 +144,12 @@ export async function prepareTargetPool(
   }
   throwIfAborted(signal);
   const t1 = now();
-  const emb = await services.embedder.embed(texts, { role: 'passage' }, onProgress);
+  const emb = services.embedPool
+    ? await services.embedPool(records.map((r) => ({ id: r.id, text: r.text })), onProgress, signal)
+    : await services.embedder.embed(texts, { role: 'passage' }, onProgress);
+  if (emb.n !== records.length || emb.modelId !== info.modelId) {
+    throw new AppError('ModelError', `The pool's embeddings (${emb.n}, ${emb.modelId}) do not match the ${records.length} personas and the loaded embedder ${info.modelId}; build again.`);
+  }
   timings.embed = now() - t1;
   checkFinite(emb.vectors, 'persona embeddings');
   throwIfAborted(signal);

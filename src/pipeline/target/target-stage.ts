@@ -39,6 +39,11 @@ export interface TargetStageServices extends TargetInputServices {
   align?: AlignRunner;
   runs?: RunRecorder;
   targets?: { putTarget(spec: TargetSpec): Promise<unknown>; getQuerySet(id: string): Promise<QuerySet | undefined> };
+  /**
+   * The pool's embedder for an owner id (stored set id, 'demo-personas', or 'file:SHA-256'): the
+   * app passes one over the embedding store (re-embeds only new or changed texts); default: embed all.
+   */
+  embedPool?: (ownerId: string) => NonNullable<TargetServices['embedPool']>;
   /** New run ids (default newTargetRunId). */
   newRunId?: () => string;
 }
@@ -79,7 +84,8 @@ export async function runTargetStage(
       querySet = await services.targets?.getQuerySet(input.adapter.querySetId);
       if (!querySet) throw new AppError('InputError', `Query set "${input.adapter.querySetId}" was not found; pick another or use the template queries.`);
     }
-    const core = coreServices(services);
+    const ownerId = input.pool.kind === 'stored' ? input.pool.ownerId : input.pool.kind === 'demo' ? 'demo-personas' : `file:${pool.sha256}`;
+    const core = { ...coreServices(services), ...(services.embedPool ? { embedPool: services.embedPool(ownerId) } : {}) };
     const prepared = await prepareTargetPool(
       signal,
       pool,

@@ -14,6 +14,8 @@ import { AlignService } from '../../../src/services/align-service';
 import { EmbedderWorkerService } from '../../../src/services/embedder-service';
 import { RunStore } from '../../../src/storage/run-store';
 import { TargetStore } from '../../../src/storage/target-store';
+import { countEmbeddings, embedPersonas } from '../../../src/storage/embedding-store';
+import { openAppDb } from '../../../src/storage/db';
 import axe from 'axe-core';
 import { createTestEngine } from '../../../src/llm/test-engine';
 import { deepQuery, deepQueryAll, freshDbName, text, waitFor, waitForEl } from '../ui/helpers';
@@ -41,6 +43,9 @@ async function mount(dbName: string, adapter = false): Promise<{ el: TargetStage
   el.embedder = embedder;
   el.runs = runs;
   el.targetStore = targets;
+  // The pool's embeddings go to this test's database (the app's default is its own).
+  const db = openAppDb(dbName);
+  el.embedPool = (ownerId) => async (personas, onProgress, signal) => embedPersonas(await db, ownerId, embedder, personas, onProgress, signal);
   el.adapterAvailable = adapter;
   if (adapter) el.adapterService = new AdapterService();
   document.body.append(el);
@@ -57,7 +62,8 @@ function cell(table: Element, label: string, col: number): number {
 
 describe('<target-stage>', () => {
   test('three regions by clicking: progress, one comparison table per target, side by side, stored runs and targets', async () => {
-    const { el, runs, targets } = await mount(freshDbName('target-stage'));
+    const dbName = freshDbName('target-stage');
+    const { el, runs, targets } = await mount(dbName);
     // Suggestions come from the demo personas' metadata, region groups first.
     expect(deepQuery<HTMLOptionElement>('target-stage #tg-suggestions option')!.value).toBe('adults in North America');
     // The embedding worker's service is there, so the embedder picker is offered ("lexical (no model)" chosen).
@@ -100,6 +106,10 @@ describe('<target-stage>', () => {
       expect((r.result!.manifest as { format: string }).format).toBe('persona-align/target-run@1');
     }
     expect((await targets.listTargets()).map((t) => t.query).sort()).toEqual(['adults in East Asia', 'adults in Europe', 'adults in North America']);
+    // The pool's embeddings are stored once, under the demo pool's owner id and the fitted lexical model.
+    const counts = await countEmbeddings(await openAppDb(dbName), 'demo-personas');
+    expect([...counts.values()]).toEqual([2000]);
+    expect([...counts.keys()][0]).toMatch(/^lexical-/);
     await Promise.all([runs.close(), targets.close()]);
   }, 300_000);
 
