@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
 import { ContextProvider } from '@lit/context';
 import {
   capabilitiesContext,
@@ -20,7 +21,7 @@ import type { PersonaStatus } from '../core/stages/types';
 import { probeCapabilities } from '../components/capability-panel/probe';
 import '../components/capability-panel/capability-panel';
 import '../components/persona-import-panel/demo-offer';
-import './stage-placeholder';
+import '../components/bundle-panel/bundle-panel';
 import type { CapabilityPanel } from '../components/capability-panel/capability-panel';
 
 
@@ -39,6 +40,8 @@ export class AppShell extends LitElement {
   @state() private route: Route = parseHash(location.hash);
   @state() private corpora: CorpusInfo[] = [];
   @state() private personaCounts: Record<PersonaStatus, number> | undefined;
+  /** Bumped when stored data was replaced wholesale (bundle import): the current stage view is remounted. */
+  @state() private dataGeneration = 0;
   @state() private viewsLoaded = new Set<StageId>();
   @state() private serviceError = '';
 
@@ -198,11 +201,19 @@ export class AppShell extends LitElement {
       nav .state-blocked .label {
         color: var(--pa-text-muted);
       }
-      .device {
+      .device,
+      .bundle {
         background: var(--pa-surface);
         border: 1px solid var(--pa-border);
         border-radius: var(--pa-radius);
         padding: var(--pa-space-3) var(--pa-space-4);
+      }
+      .bundle {
+        margin-top: var(--pa-space-3);
+      }
+      .bundle summary {
+        cursor: pointer;
+        font-weight: 600;
       }
       main {
         min-width: 0;
@@ -358,6 +369,10 @@ export class AppShell extends LitElement {
           <aside class="device" aria-label="Device capabilities">
             <capability-panel></capability-panel>
           </aside>
+          <details class="bundle">
+            <summary>Project bundle</summary>
+            <bundle-panel @pa-bundle-imported=${this.onBundleImported}></bundle-panel>
+          </details>
         </div>
         <main>
           <h1 id="stage-title" tabindex="-1">${current.label}</h1>
@@ -365,11 +380,18 @@ export class AppShell extends LitElement {
           ${this.serviceError ? html`<p class="error" role="alert">${this.serviceError}</p>` : nothing}
           <demo-offer .store=${this.services?.store} .references=${this.services?.references?.store}
             @pa-demo-imported=${() => { this.focusTitleAfterRender = true; this.navigate({ stage: 'align', params: [] }); }}></demo-offer>
-          ${this.renderStage(this.route, statuses[this.route.stage])}
+          ${keyed(this.dataGeneration, this.renderStage(this.route, statuses[this.route.stage]))}
         </main>
       </div>
     `;
   }
+
+  /** A bundle import replaced stored data under every view: refresh the facts and remount the current stage so it re-reads the store. */
+  private readonly onBundleImported = (): void => {
+    this.dataGeneration++;
+    void this.refreshFacts();
+    void this.capabilityPanel?.refreshStorage();
+  };
 
   private skipToMain(e: Event): void {
     e.preventDefault();
@@ -393,13 +415,10 @@ export class AppShell extends LitElement {
   }
 
   private renderStage(route: Route, status: StageStatus) {
-    const view = STAGE_VIEWS[route.stage];
-    if (view) {
-      if (!this.viewsLoaded.has(route.stage)) return html`<p role="status" class="muted">Loading…</p>`;
-      return view.render({ route, status, navigate: (r, replace) => this.navigate(r, replace) });
-    }
-    return html`<stage-placeholder .stage=${route.stage} .status=${status}></stage-placeholder>`;
+    if (!this.viewsLoaded.has(route.stage)) return html`<p role="status" class="muted">Loading…</p>`;
+    return STAGE_VIEWS[route.stage].render({ route, status, navigate: (r, replace) => this.navigate(r, replace) });
   }
+
 }
 
 declare global {

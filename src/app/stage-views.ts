@@ -6,7 +6,7 @@ import type { OpenCorpusDetail } from '../components/corpus-view/corpus-view';
 /**
  * Which element shows each built stage. Adding a stage view = one entry here: `load` imports the
  * element's module (a separate chunk, fetched the first time the stage is opened) and `render`
- * returns its template. Stages without an entry show <stage-placeholder>.
+ * returns its template. Every stage has one.
  */
 export interface StageViewContext {
   route: Route;
@@ -20,7 +20,7 @@ export interface StageView {
   render(ctx: StageViewContext): TemplateResult;
 }
 
-export const STAGE_VIEWS: Partial<Record<StageId, StageView>> = {
+export const STAGE_VIEWS: Record<StageId, StageView> = {
   corpus: {
     load: () => import('../components/corpus-view/corpus-view'),
     render: ({ route, navigate }) => html`<corpus-view
