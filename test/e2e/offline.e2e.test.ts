@@ -146,9 +146,7 @@ describe('offline after the first visit', () => {
     expect(fromNetwork.map((r) => r.url)).toEqual([]);
     expect(seen.filter((r) => r.fromSw).length).toBeGreaterThan(5);
     expect(offOrigin(s.requests.map((r) => r.url), baseUrl)).toEqual([]);
-    // Known open defect (reported to the Results owner, 2026-11-26): the Results figures trigger
-    // "Applying inline style" refusals (style-src 'self'; logged from the results-figure chunk). The
-    // style refusals are tolerated here until that is fixed; any script or Trusted Types refusal fails.
-    expect(policyErrors(s, /^Applying inline style violates/)).toEqual([]);
+    // No CSP or Trusted Types refusal anywhere, Results figures included (Plot's <style> is removed).
+    expect(policyErrors(s)).toEqual([]);
   });
 });
