@@ -15,48 +15,15 @@
 //   4 storage, read        theta : array<f32>   A then B
 //   5 storage, read_write  GZ    : array<f32>   rows × dim
 //   6 storage, read_write  GU    : array<f32>   rows × rank
-// Override constants: WG (a power of two).
+// Override constants: WG (a power of two). WG, P (binding 0), red and reduceSum come from
+// adapter-common.wgsl, prepended by src/gpu/adapter-gpu.ts.
 
-override WG: u32 = 64u;
-
-struct Params {
-  B: u32,
-  C: u32,
-  dim: u32,
-  rank: u32,
-  invTau: f32,
-  // ∂L/∂s scale: 1 / (τ·B)
-  scale: f32,
-  lr: f32,
-  bc1: f32,
-  bc2: f32,
-  beta1: f32,
-  beta2: f32,
-  eps: f32,
-}
-
-@group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> G: array<f32>;
 @group(0) @binding(2) var<storage, read> Y: array<f32>;
 @group(0) @binding(3) var<storage, read> invN: array<f32>;
 @group(0) @binding(4) var<storage, read> theta: array<f32>;
 @group(0) @binding(5) var<storage, read_write> GZ: array<f32>;
 @group(0) @binding(6) var<storage, read_write> GU: array<f32>;
-
-var<workgroup> red: array<f32, WG>;
-
-fn reduceSum(lid: u32) -> f32 {
-  workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    if (lid < stride) {
-      red[lid] += red[lid + stride];
-    }
-    workgroupBarrier();
-  }
-  let v = red[0];
-  workgroupBarrier(); // everyone has read it before red is reused
-  return v;
-}
 
 @compute @workgroup_size(WG)
 fn adapter_backrow(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {

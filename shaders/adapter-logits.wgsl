@@ -14,34 +14,15 @@
 //   2 storage, read        maskPos : array<u32>   B × C mask, then B positive columns
 //   3 storage, read_write  G       : array<f32>   B × C
 //   4 storage, read_write  loss    : array<f32>   B
-// Override constants: WG (a power of two).
+// Override constants: WG (a power of two). WG, P (binding 0), red and reduceSum come from
+// adapter-common.wgsl, prepended by src/gpu/adapter-gpu.ts.
 
-override WG: u32 = 64u;
 const NEG: f32 = -3.0e38;
 
-struct Params {
-  B: u32,
-  C: u32,
-  dim: u32,
-  rank: u32,
-  invTau: f32,
-  // ∂L/∂s scale: 1 / (τ·B)
-  scale: f32,
-  lr: f32,
-  bc1: f32,
-  bc2: f32,
-  beta1: f32,
-  beta2: f32,
-  eps: f32,
-}
-
-@group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> Y: array<f32>;
 @group(0) @binding(2) var<storage, read> maskPos: array<u32>;
 @group(0) @binding(3) var<storage, read_write> G: array<f32>;
 @group(0) @binding(4) var<storage, read_write> loss: array<f32>;
-
-var<workgroup> red: array<f32, WG>;
 
 @compute @workgroup_size(WG)
 fn adapter_logits(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -79,14 +60,7 @@ fn adapter_logits(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_i
     }
   }
   red[lid] = sum;
-  workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    if (lid < stride) {
-      red[lid] += red[lid + stride];
-    }
-    workgroupBarrier();
-  }
-  let lse = m + log(red[0]);
+  let lse = m + log(reduceSum(lid));
   let pos = maskPos[P.B * C + b];
   for (var c = lid; c < C; c += WG) {
     let l = G[b * C + c];

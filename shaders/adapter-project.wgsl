@@ -7,52 +7,24 @@
 // (the update kernel needs it). Float64 reference: projectRows in src/core/embed/adapter.ts.
 //
 // Bindings (group 0):
-//   0 uniform              P     : Params (shared by the four adapter kernels)
+//   0 uniform              P     : Params (adapter-common.wgsl)
 //   1 storage, read        X     : array<f32>   rows × dim
 //   2 storage, read        theta : array<f32>   2 · rank · dim
 //   3 storage, read_write  U     : array<f32>   rows × rank
 //   4 storage, read_write  Y     : array<f32>   rows × dim
 //   5 storage, read_write  invN  : array<f32>   rows
-// Override constants: WG (a power of two). rank ≤ 64.
+// Override constants: WG (a power of two). rank ≤ 64. WG, P (binding 0), red and reduceSum come
+// from adapter-common.wgsl, prepended by src/gpu/adapter-gpu.ts.
 
-override WG: u32 = 64u;
 const MAXR: u32 = 64u;
 
-struct Params {
-  B: u32,
-  C: u32,
-  dim: u32,
-  rank: u32,
-  invTau: f32,
-  // ∂L/∂s scale: 1 / (τ·B)
-  scale: f32,
-  lr: f32,
-  bc1: f32,
-  bc2: f32,
-  beta1: f32,
-  beta2: f32,
-  eps: f32,
-}
-
-@group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read> theta: array<f32>;
 @group(0) @binding(3) var<storage, read_write> U: array<f32>;
 @group(0) @binding(4) var<storage, read_write> Y: array<f32>;
 @group(0) @binding(5) var<storage, read_write> invN: array<f32>;
 
-var<workgroup> red: array<f32, WG>;
 var<workgroup> uSh: array<f32, MAXR>;
-
-fn reduceSum(lid: u32) {
-  workgroupBarrier();
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    if (lid < stride) {
-      red[lid] += red[lid + stride];
-    }
-    workgroupBarrier();
-  }
-}
 
 @compute @workgroup_size(WG)
 fn adapter_project(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -66,10 +38,10 @@ fn adapter_project(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_
       s += theta[k * d + j] * X[xo + j];
     }
     red[lid] = s;
-    reduceSum(lid);
+    let u = reduceSum(lid);
     if (lid == 0u) {
-      uSh[k] = red[0];
-      U[row * r + k] = red[0];
+      uSh[k] = u;
+      U[row * r + k] = u;
     }
     workgroupBarrier();
   }
@@ -84,8 +56,7 @@ fn adapter_project(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_
     nn += z * z;
   }
   red[lid] = nn;
-  reduceSum(lid);
-  let total = red[0];
+  let total = reduceSum(lid);
   var inv = 0.0;
   if (total > 0.0) {
     inv = 1.0 / sqrt(total);

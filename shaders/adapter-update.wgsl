@@ -15,27 +15,9 @@
 //   4 storage, read        GU    : array<f32>   rows × rank
 //   5 storage, read_write  theta : array<f32>   A (rank × dim) then B (dim × rank)
 //   6 storage, read_write  mom   : array<f32>   m (2·rank·dim) then v (2·rank·dim)
-// Override constants: WG.
+// Override constants: WG. WG and P (binding 0) come from adapter-common.wgsl, prepended by
+// src/gpu/adapter-gpu.ts.
 
-override WG: u32 = 64u;
-
-struct Params {
-  B: u32,
-  C: u32,
-  dim: u32,
-  rank: u32,
-  invTau: f32,
-  // ∂L/∂s scale: 1 / (τ·B)
-  scale: f32,
-  lr: f32,
-  bc1: f32,
-  bc2: f32,
-  beta1: f32,
-  beta2: f32,
-  eps: f32,
-}
-
-@group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read> U: array<f32>;
 @group(0) @binding(3) var<storage, read> GZ: array<f32>;

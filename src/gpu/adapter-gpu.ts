@@ -25,6 +25,7 @@ import type { ProgressCallback } from '../contracts/progress';
 import { ADAM, adamCorrections, cpuStepper, MAX_ADAPTER_RANK } from '../core/embed/adapter';
 import { trainAdapterWith, type AdapterBatch, type AdapterStepper, type TrainHooks } from '../core/embed/adapter-train';
 import { AppError, isAppError } from '../core/errors';
+import commonSource from '../../shaders/adapter-common.wgsl?raw';
 import projectSource from '../../shaders/adapter-project.wgsl?raw';
 import logitsSource from '../../shaders/adapter-logits.wgsl?raw';
 import backrowSource from '../../shaders/adapter-backrow.wgsl?raw';
@@ -82,7 +83,8 @@ class AdapterPipelines {
         device.createComputePipeline({
           label: `adapter_${name} wg=${wg}`,
           layout: device.createPipelineLayout({ label: `adapter_${name} pipeline layout`, bindGroupLayouts: [layouts[name]] }),
-          compute: { module: device.createShaderModule({ label: `adapter-${name}.wgsl`, code }), entryPoint: `adapter_${name}`, constants: { WG: wg } },
+          // WGSL has no #include: the shared WG, Params, red and reduceSum go in front of each kernel.
+          compute: { module: device.createShaderModule({ label: `adapter-${name}.wgsl`, code: `${commonSource}\n${code}` }), entryPoint: `adapter_${name}`, constants: { WG: wg } },
         });
       return new AdapterPipelines(wg, layouts, {
         project: pipe('project', projectSource),
