@@ -16,6 +16,7 @@ import {
   type TraitHistogram,
 } from '../../pipeline/align-report';
 import type { AlignRunResult } from '../../pipeline/align-stage';
+import { downloadText } from '../shared/download';
 import '../align-plot/align-plot';
 
 /**
@@ -125,15 +126,7 @@ export class AlignResults extends LitElement {
   }
 
   private download(name: string, type: string, text: string): void {
-    const url = URL.createObjectURL(new Blob([text], { type }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    a.hidden = true;
-    this.renderRoot.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    downloadText(text, type, name, this.renderRoot);
   }
 
   private cell(r: number | undefined) {

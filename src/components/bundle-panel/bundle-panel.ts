@@ -6,6 +6,7 @@ import { formatDuration } from '../../core/format';
 import { openAppDb, type AppDb } from '../../storage/db';
 import { exportBundle } from '../../storage/bundle-export';
 import { importBundle, type BundleImportSummary } from '../../storage/bundle-import';
+import { downloadBlob } from '../shared/download';
 
 /**
  * Project bundles: export everything stored in this browser as one zip (post text only when the
@@ -115,15 +116,7 @@ export class BundlePanel extends LitElement {
     const out = await this.withDb('export', (db, signal) => exportBundle(db, { postText: this.postText, embeddings: this.embeddings, signal, onProgress: (p) => (this.progress = p) }));
     if (!out) return;
     const name = `persona-align-bundle-${out.manifest.createdAt.replace(/[:.]/g, '-')}${this.postText ? '' : '-no-post-text'}.zip`;
-    const url = URL.createObjectURL(new Blob([out.bytes as BlobPart], { type: 'application/zip' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    a.hidden = true;
-    this.renderRoot.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    downloadBlob(new Blob([out.bytes as BlobPart], { type: 'application/zip' }), name, this.renderRoot);
     const records = out.manifest.entries.reduce((s, e) => s + e.records, 0);
     this.status = `Saved ${name}: ${records.toLocaleString('en')} records, ${out.bytes.length.toLocaleString('en')} bytes${this.postText ? '' : ', without post text'}.`;
   }

@@ -7,6 +7,7 @@ import { EXPORT_FORMATS, exportRun, fileStem, type ExportFormatId } from '../../
 import type { ReportFigure } from '../../core/report';
 import { manifestJsonOf } from './manifest-file';
 import { runReportHtml } from './report-of-run';
+import { downloadBlob } from '../shared/download';
 
 type Choice = ExportFormatId | 'manifest' | 'report';
 
@@ -88,16 +89,7 @@ export class ExportPanel extends LitElement {
     try {
       const f = this.fileFor();
       const blob = new Blob([f.data as BlobPart], { type: f.mime });
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = f.filename;
-      a.rel = 'noopener';
-      a.hidden = true;
-      this.renderRoot.appendChild(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      downloadBlob(blob, f.filename, this.renderRoot);
       this.status = `Saved ${f.filename} (${blob.size.toLocaleString('en')} bytes).`;
       this.dispatchEvent(new CustomEvent('pa-export', { detail: { filename: f.filename, bytes: blob.size }, bubbles: true, composed: true }));
     } catch (e) {

@@ -1,7 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { controls } from '../../app/tokens';
-import { downloadBlob, pngBlob, renderFigure, svgBlob, type FigureTable, type ResultsFigure } from '../results-figures/figure';
+import { pngBlob, renderFigure, svgBlob, type FigureTable, type ResultsFigure } from '../results-figures/figure';
+import { downloadBlob } from '../shared/download';
 
 /**
  * <results-figure>: one Results figure with its text alternative. Shows the plot by default; the

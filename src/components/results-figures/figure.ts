@@ -122,19 +122,6 @@ export function exportFigure(fig: ResultsFigure, doc: Document = document): Expo
   return { title: fig.title, svg: figureSvgString(fig, doc), table: fig.table };
 }
 
-/** Saves a Blob under `name` through a temporary object URL. */
-export function downloadBlob(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.rel = 'noopener';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 export function svgBlob(fig: ResultsFigure): Blob {
   return new Blob([figureSvgString(fig)], { type: 'image/svg+xml' });
 }

@@ -7,6 +7,7 @@ import { targetManifestJson } from '../../core/target/manifest';
 import { comparisonRows, countSteps, sideBySideRows, targetCsv, type ComparisonRow } from '../../core/target/report';
 import { candidateRuleText } from '../../core/target/spec';
 import type { TargetStageTarget } from '../../pipeline/target/target-stage';
+import { downloadText } from '../shared/download';
 
 /**
  * <target-results>: per target the counts at each step and the comparison on the target's
@@ -85,15 +86,7 @@ export class TargetResults extends LitElement {
   }
 
   private download(name: string, type: string, text: string): void {
-    const url = URL.createObjectURL(new Blob([text], { type }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    a.hidden = true;
-    this.renderRoot.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    downloadText(text, type, name, this.renderRoot);
   }
 
   override render() {
