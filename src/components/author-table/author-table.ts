@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import '@lit-labs/virtualizer';
 import type { LitVirtualizer } from '@lit-labs/virtualizer';
+import { focusVirtualRow } from '../shared/virtual-focus';
 import { controls } from '../../app/tokens';
 import type { AuthorSummary } from '../../contracts/corpus-store';
 import { authorColumns, nextSort, type AuthorColumn, type TableSort, type TableSortKey } from '../../app/author-view';
@@ -168,21 +169,7 @@ export class AuthorTable extends LitElement {
 
   /** Scrolls row `index` into view and focuses its author button. */
   async focusRow(index: number): Promise<void> {
-    const v = this.virtualizer;
-    if (!v) return;
-    const find = () => v.querySelector<HTMLButtonElement>(`[data-index="${index}"] button`);
-    let btn = find();
-    if (!btn) {
-      v.element(index)?.scrollIntoView({ block: 'nearest' });
-      for (let tries = 0; tries < 10 && !btn; tries++) {
-        await new Promise((r) => requestAnimationFrame(r));
-        await v.layoutComplete;
-        btn = find();
-      }
-    } else {
-      btn.scrollIntoView({ block: 'nearest' });
-    }
-    btn?.focus();
+    await focusVirtualRow(this.virtualizer, index, `[data-index="${index}"] button`);
   }
 
   override render() {

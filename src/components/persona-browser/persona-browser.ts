@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import '@lit-labs/virtualizer';
 import type { LitVirtualizer } from '@lit-labs/virtualizer';
+import { focusVirtualRow } from '../shared/virtual-focus';
 import { controls } from '../../app/tokens';
 import { formatCount } from '../../core/format';
 import { TRAITS, TRAIT_LABELS, type Trait } from '../../core/traits';
@@ -120,21 +121,7 @@ export class PersonaBrowser extends LitElement {
 
   /** Scrolls row `index` of the filtered list into view and focuses it. */
   async focusRow(index: number): Promise<void> {
-    const v = this.virtualizer;
-    if (!v) return;
-    const find = (): HTMLButtonElement | null => v.querySelector<HTMLButtonElement>(`button[data-index="${index}"]`);
-    let btn = find();
-    if (!btn) {
-      v.element(index)?.scrollIntoView({ block: 'nearest' });
-      for (let tries = 0; tries < 10 && !btn; tries++) {
-        await new Promise((r) => requestAnimationFrame(r));
-        await v.layoutComplete;
-        btn = find();
-      }
-    } else {
-      btn.scrollIntoView({ block: 'nearest' });
-    }
-    btn?.focus();
+    await focusVirtualRow(this.virtualizer, index, `button[data-index="${index}"]`);
   }
 
   private renderFilters() {
