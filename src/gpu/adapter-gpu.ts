@@ -31,6 +31,7 @@ import logitsSource from '../../shaders/adapter-logits.wgsl?raw';
 import backrowSource from '../../shaders/adapter-backrow.wgsl?raw';
 import updateSource from '../../shaders/adapter-update.wgsl?raw';
 import { acquireGpu, errorText, withErrorScopes, type GpuContext } from './device';
+import { perDevice, pow2AtMost } from './pipelines';
 
 export interface GpuAdapterOptions {
   /** Device source; default the shared acquireGpu(). */
@@ -54,20 +55,13 @@ class AdapterPipelines {
   ) {}
 
   static get(ctx: GpuContext): Promise<AdapterPipelines> {
-    let p = this.cache.get(ctx.device);
-    if (!p) {
-      p = this.build(ctx);
-      this.cache.set(ctx.device, p);
-      p.catch(() => this.cache.delete(ctx.device));
-    }
-    return p;
+    return perDevice(this.cache, ctx, () => this.build(ctx));
   }
 
   private static build(ctx: GpuContext): Promise<AdapterPipelines> {
     const { device, limits } = ctx;
     const maxWg = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
-    let wg = 1;
-    while (wg * 2 <= Math.min(64, maxWg)) wg *= 2;
+    const wg = pow2AtMost(Math.min(64, maxWg));
     return withErrorScopes(ctx, 'the adapter training pipelines', () => {
       const ro = 'read-only-storage' as const;
       const rw = 'storage' as const;

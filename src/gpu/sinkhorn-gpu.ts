@@ -38,6 +38,7 @@ import reduceSource from '../../shaders/reduce.wgsl?raw';
 import type { FallbackEvent } from './backend';
 import { acquireGpu, withErrorScopes, type GpuContext } from './device';
 import { GpuLseKernel, NEG_CUT, toDeviceAlpha, type GpuLseOptions } from './lse-kernel';
+import { perDevice, pow2AtMost } from './pipelines';
 
 export interface GpuSinkhornOptions {
   /** Options of the log-sum-exp kernel (limits override for tests, workgroup size...). */
@@ -97,13 +98,7 @@ export class GpuSinkhornPipelines {
   private static cache = new WeakMap<GPUDevice, Promise<GpuSinkhornPipelines>>();
 
   static get(ctx: GpuContext): Promise<GpuSinkhornPipelines> {
-    let p = this.cache.get(ctx.device);
-    if (!p) {
-      p = this.build(ctx);
-      this.cache.set(ctx.device, p);
-      p.catch(() => this.cache.delete(ctx.device));
-    }
-    return p;
+    return perDevice(this.cache, ctx, () => this.build(ctx));
   }
 
   private static build(ctx: GpuContext): Promise<GpuSinkhornPipelines> {
@@ -143,12 +138,6 @@ export class GpuSinkhornPipelines {
       );
     });
   }
-}
-
-function pow2AtMost(v: number): number {
-  let p = 1;
-  while (p * 2 <= v) p *= 2;
-  return p;
 }
 
 /** 1-D work of `len` items as a ≤ maxPerDim × k grid of workgroups. */

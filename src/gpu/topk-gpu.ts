@@ -23,6 +23,7 @@ import { cosineTopK, type TopK } from '../core/embed/topk';
 import scoresSource from '../../shaders/topk-scores.wgsl?raw';
 import selectSource from '../../shaders/topk-select.wgsl?raw';
 import { acquireGpu, errorText, withErrorScopes, type GpuContext, type GpuLimits } from './device';
+import { pow2AtMost } from './pipelines';
 
 export interface GpuTopKOptions {
   /** Lowers device limits (never raises them): tests force chunking with tiny limits. */
@@ -98,12 +99,6 @@ function effectiveLimits(ctx: GpuContext, lower: Partial<GpuLimits> = {}): GpuLi
   const out = { ...ctx.limits };
   for (const [k, v] of Object.entries(lower) as Array<[keyof GpuLimits, number]>) if (v !== undefined) out[k] = Math.min(out[k], v);
   return out;
-}
-
-function pow2AtMost(v: number): number {
-  let p = 1;
-  while (p * 2 <= v) p *= 2;
-  return p;
 }
 
 /** A matrix resident on the device, searched by `search`. Dispose it when done. */
