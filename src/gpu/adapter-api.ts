@@ -12,9 +12,9 @@ import type { AdapterReport, AdapterTrainInput, LowRankAdapter } from '../contra
 import type { ProgressCallback } from '../contracts/progress';
 import { trainAdapterCpu } from '../core/embed/adapter';
 import type { TopK } from '../core/embed/topk';
-import { AppError } from '../core/errors';
+import { singleJob } from '../core/single-job';
 import { trainAdapterGpuWith } from './adapter-gpu';
-import type { BackendPreference } from './backend';
+import { softwareAdapter, type BackendPreference } from './backend';
 import { acquireGpu, errorText, type GpuContext } from './device';
 import { cpuTopK, topKWithFallback } from './topk-gpu';
 
@@ -65,25 +65,14 @@ export async function resolveBackend(prefer: BackendPreference = 'auto', context
   } catch (e) {
     return { use: 'cpu', why: errorText(e) };
   }
-  if (ctx.adapter.software && prefer === 'auto') {
-    const a = ctx.adapter;
-    return { use: 'cpu', why: `WebGPU runs on a software adapter here (${a.vendor} ${a.architecture}), which is slower than the CPU path; using the CPU. Choose the GPU backend to use it anyway.` };
-  }
+  if (ctx.adapter.software && prefer === 'auto') return { use: 'cpu', why: softwareAdapter(ctx).message };
   return { use: 'webgpu' };
 }
 
 export function createAdapterApi(): AdapterApi {
-  let running: AbortController | undefined;
-  async function exclusive<T>(what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    if (running) throw new AppError('InputError', `The adapter worker is busy; cancel the running job before starting ${what}.`);
-    const ac = new AbortController();
-    running = ac;
-    try {
-      return await run(ac.signal);
-    } finally {
-      running = undefined;
-    }
-  }
+  const jobs = singleJob();
+  const exclusive = <T>(what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> =>
+    jobs.run(`The adapter worker is busy; cancel the running job before starting ${what}.`, run);
   return {
     train(job, onProgress) {
       return exclusive('another training', async (signal) => {
@@ -108,7 +97,7 @@ export function createAdapterApi(): AdapterApi {
       });
     },
     cancel() {
-      running?.abort();
+      jobs.cancel();
     },
   };
 }

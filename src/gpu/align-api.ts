@@ -13,7 +13,7 @@ import { makeCloud, type WeightedCloud } from '../core/cloud';
 import { align, type AlignMethodName, type AlignOptions, type AlignResult } from '../core/align/methods';
 import type { PairKernelFactory } from '../core/align/kernel';
 import { sinkhorn, type SinkhornOptions, type SinkhornResult } from '../core/align/sinkhorn';
-import { AppError } from '../core/errors';
+import { singleJob } from '../core/single-job';
 import { createPairKernelFactory, yieldingKernelFactory, type BackendPreference, type FallbackEvent } from './backend';
 import { browserCpuKernelFactory, type BrowserCpuPoolOptions, type CpuKernels } from './cpu-pool';
 import { acquireGpu, errorText, type GpuAdapterSummary, type GpuLimits } from './device';
@@ -97,7 +97,7 @@ export interface LocalAlignApi extends AlignApi {
 }
 
 export function createAlignApi(options: AlignApiOptions = {}): LocalAlignApi {
-  let running: AbortController | undefined;
+  const jobs = singleJob();
   // Started lazily (its workers only on the first CPU kernel), kept across jobs.
   let cpuBase: CpuKernels | undefined;
   /** The CPU kernels, pausing every 30 ms so that cancel() reaches the worker mid-solve. */
@@ -110,16 +110,8 @@ export function createAlignApi(options: AlignApiOptions = {}): LocalAlignApi {
     cpuThreads: used.includes('cpu') ? cpuBase?.threads : undefined,
   });
 
-  async function exclusive<T>(what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    if (running) throw new AppError('InputError', `An alignment is already running; cancel it before starting ${what}.`);
-    const ac = new AbortController();
-    running = ac;
-    try {
-      return await run(ac.signal);
-    } finally {
-      running = undefined;
-    }
-  }
+  const exclusive = <T>(what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> =>
+    jobs.run(`An alignment is already running; cancel it before starting ${what}.`, run);
 
   return {
     align(job, onProgress) {
@@ -158,11 +150,11 @@ export function createAlignApi(options: AlignApiOptions = {}): LocalAlignApi {
     },
 
     cancel() {
-      running?.abort();
+      jobs.cancel();
     },
 
     async dispose() {
-      running?.abort();
+      jobs.cancel();
       const c = cpuBase;
       cpuBase = undefined;
       await c?.dispose();

@@ -179,7 +179,8 @@ class FallbackPairKernel implements PairKernel {
   }
 }
 
-function softwareAdapter(ctx: GpuContext): AppError {
+/** Why 'auto' does not use a software adapter (also the adapter worker's reason, src/gpu/adapter-api.ts). */
+export function softwareAdapter(ctx: GpuContext): AppError {
   const a = ctx.adapter;
   return new AppError('GpuError', `WebGPU runs on a software adapter here (${a.vendor} ${a.architecture}), which is slower than the CPU path; using the CPU. Choose the GPU backend to use it anyway.`);
 }
