@@ -15,6 +15,7 @@ import { referenceServicesContext, type ReferenceServices } from '../reference-m
 import { alignRunStoreContext, alignRunnerContext, type AlignRunStore } from './context';
 import type { AlignForm } from '../align-form/align-form';
 import type { AlignResults } from '../align-results/align-results';
+import { RunControl } from '../shared/run-control';
 import '../align-form/align-form';
 import '../align-progress/align-progress';
 import '../align-results/align-results';
@@ -74,17 +75,14 @@ export class AlignStage extends LitElement {
   @state() private phase: Phase = 'idle';
   @state() private progress: Progress | undefined;
   @state() private steps: EpsilonStep[] = [];
-  @state() private elapsedMs = 0;
-  @state() private cancelling = false;
   @state() private result: AlignRunResult | undefined;
   @state() private error: string | undefined;
   @state() private status = '';
   @state() private builtins: BuiltinEntry[] = [];
   @state() private stored: ReferenceInfo[] | undefined;
 
-  private abort: AbortController | undefined;
+  private readonly control = new RunControl(this);
   private recheck: ReturnType<typeof setTimeout> | undefined;
-  private ticker: ReturnType<typeof setInterval> | undefined;
 
   // `tokens` too, so the element looks right standalone; inside the shell the values are the same.
   static override styles = [
@@ -125,8 +123,6 @@ export class AlignStage extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.abort?.abort();
-    this.stopTicker();
     clearTimeout(this.recheck);
   }
 
@@ -211,13 +207,9 @@ export class AlignStage extends LitElement {
     this.result = undefined;
     this.steps = [];
     this.progress = undefined;
-    this.cancelling = false;
     this.status = 'Alignment started.';
     this.phase = 'running';
-    const abort = new AbortController();
-    this.abort = abort;
-    const t0 = performance.now();
-    this.ticker = setInterval(() => (this.elapsedMs = performance.now() - t0), 500);
+    const abort = this.control.start();
     try {
       this.runner ??= (await import('./default-runner')).createDefaultAlignRunner();
       const store = this.store();
@@ -266,10 +258,7 @@ export class AlignStage extends LitElement {
         this.status = '';
       }
     } finally {
-      this.stopTicker();
-      this.elapsedMs = performance.now() - t0;
-      if (this.abort === abort) this.abort = undefined;
-      this.cancelling = false;
+      this.control.finish(abort);
       this.runId = undefined;
       void this.checkRuns();
     }
@@ -283,14 +272,7 @@ export class AlignStage extends LitElement {
 
   /** Cancels a running alignment: the worker stops at its next check and the run rejects with AbortError. */
   cancel(): void {
-    if (!this.abort) return;
-    this.cancelling = true;
-    this.abort.abort();
-  }
-
-  private stopTicker(): void {
-    if (this.ticker !== undefined) clearInterval(this.ticker);
-    this.ticker = undefined;
+    this.control.cancel();
   }
 
   private renderRunOffers(running: boolean) {
@@ -335,8 +317,8 @@ export class AlignStage extends LitElement {
         ? html`<align-progress
             .progress=${this.progress}
             .steps=${this.steps}
-            .elapsedMs=${this.elapsedMs}
-            ?cancelling=${this.cancelling}
+            .elapsedMs=${this.control.elapsedMs}
+            ?cancelling=${this.control.cancelling}
             @pa-align-cancel=${() => this.cancel()}
           ></align-progress>`
         : nothing}

@@ -30,6 +30,7 @@ import '../results-metrics/results-metrics';
 import '../results-progress/results-progress';
 import '../persona-browser/persona-browser';
 import '../export-panel/export-panel';
+import { RunControl } from '../shared/run-control';
 
 /**
  * <results-stage>: the Results stage (issue 8, "Look"). Pick a stored Align or Target run (newest
@@ -64,16 +65,13 @@ export class ResultsStage extends LitElement {
   @state() private phase: 'idle' | 'comparing' = 'idle';
   @state() private progress: Progress | undefined;
   @state() private inner: Progress | undefined;
-  @state() private elapsedMs = 0;
-  @state() private cancelling = false;
   @state() private error = '';
   @state() private status = '';
 
   private lazy: LazyDb | undefined;
   private exported: ExportedFigure[] = [];
   private exportedFor: ResultsFigure[] | undefined;
-  private abort: AbortController | undefined;
-  private ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly control = new RunControl(this, 250);
 
   static override styles = [
     tokens,
@@ -96,12 +94,6 @@ export class ResultsStage extends LitElement {
     void this.refresh();
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.abort?.abort();
-    clearInterval(this.ticker);
-  }
-
   /** The database: `dbName`'s (tests), else the shell's corpus store's, else the app's. */
   private async db(): Promise<AppDb> {
     const shell = (this.corpusStore as { db?: () => Promise<AppDb> } | undefined)?.db;
@@ -122,7 +114,7 @@ export class ResultsStage extends LitElement {
   }
 
   private open(run: StoredRun): void {
-    this.abort?.abort();
+    this.control.stop();
     this.error = '';
     this.comparison = undefined;
     try {
@@ -156,15 +148,11 @@ export class ResultsStage extends LitElement {
   private async compare(): Promise<void> {
     const data = this.data;
     if (!data || this.phase === 'comparing') return;
-    const ac = new AbortController();
-    this.abort = ac;
+    const ac = this.control.start();
     this.phase = 'comparing';
-    this.cancelling = false;
     this.progress = undefined;
     this.inner = undefined;
     this.error = '';
-    const t0 = performance.now();
-    this.ticker = setInterval(() => (this.elapsedMs = performance.now() - t0), 250);
     try {
       const c = await computeComparison(ac.signal, data, await this.getRunner(), (p) => {
         if (p.stage === 'comparison') this.progress = p;
@@ -178,15 +166,13 @@ export class ResultsStage extends LitElement {
       if (isAppError(e, 'AbortError')) this.status = 'Baselines cancelled; nothing was changed.';
       else this.error = `The baselines could not be computed: ${msg(e)}`;
     } finally {
-      clearInterval(this.ticker);
+      this.control.finish(ac);
       this.phase = 'idle';
-      this.abort = undefined;
     }
   }
 
   private cancel(): void {
-    this.cancelling = true;
-    this.abort?.abort();
+    this.control.cancel();
   }
 
   private async loadSource(row: BrowserRow): Promise<PersonaSourceDetail> {
@@ -223,7 +209,7 @@ export class ResultsStage extends LitElement {
   private renderComparison(d: RunData) {
     const c = this.comparison;
     if (this.phase === 'comparing') {
-      return html`<results-progress .progress=${this.progress} .inner=${this.inner} .elapsedMs=${this.elapsedMs} ?cancelling=${this.cancelling}
+      return html`<results-progress .progress=${this.progress} .inner=${this.inner} .elapsedMs=${this.control.elapsedMs} ?cancelling=${this.control.cancelling}
         @pa-results-cancel=${() => this.cancel()}></results-progress>`;
     }
     if (!c) {

@@ -26,6 +26,7 @@ import { alignRunnerContext } from '../align-stage/context';
 import { referenceServicesContext, type ReferenceServices } from '../reference-manager/context';
 import type { EmbedderChangeDetail, EmbedderPickerService } from '../embedder-picker/embedder-picker';
 import type { TargetResults } from './target-results';
+import { RunControl } from '../shared/run-control';
 import type { LlmService } from '../../contracts/llm';
 import { llmChoiceContext, sharedLlmChoice, type LlmChoice } from '../llm-backend-picker/context';
 import type { QuerySetStore } from '../target-queries/target-queries';
@@ -120,15 +121,12 @@ export class TargetStage extends LitElement {
   @state() private stored: ReferenceInfo[] | undefined;
   @state() private phase: Phase = 'idle';
   @state() private progress: Progress | undefined;
-  @state() private elapsedMs = 0;
-  @state() private cancelling = false;
   @state() private result: TargetStageResult | undefined;
   @state() private error: string | undefined;
   @state() private problems: string[] = [];
   @state() private status = '';
 
-  private abort: AbortController | undefined;
-  private ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly control = new RunControl(this);
 
   static override styles = [
     tokens,
@@ -220,12 +218,6 @@ export class TargetStage extends LitElement {
     if (this.embedder) return;
     const { EmbedderWorkerService } = await import('../../services/embedder-service');
     this.embedder ??= new EmbedderWorkerService();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.abort?.abort();
-    this.stopTicker();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -337,13 +329,9 @@ export class TargetStage extends LitElement {
     this.error = undefined;
     this.result = undefined;
     this.progress = undefined;
-    this.cancelling = false;
     this.status = 'Target build started.';
     this.phase = 'running';
-    const abort = new AbortController();
-    this.abort = abort;
-    const t0 = performance.now();
-    this.ticker = setInterval(() => (this.elapsedMs = performance.now() - t0), 500);
+    const abort = this.control.start();
     try {
       const services = await this.services();
       const result = await runTargetStage(abort.signal, req.input, services, (p) => (this.progress = p));
@@ -366,10 +354,7 @@ export class TargetStage extends LitElement {
         this.status = '';
       }
     } finally {
-      this.stopTicker();
-      this.elapsedMs = performance.now() - t0;
-      if (this.abort === abort) this.abort = undefined;
-      this.cancelling = false;
+      this.control.finish(abort);
     }
   }
 
@@ -423,14 +408,7 @@ export class TargetStage extends LitElement {
 
   /** Cancels a running build: the embedder, trainer and align worker stop at their next check. */
   cancel(): void {
-    if (!this.abort) return;
-    this.cancelling = true;
-    this.abort.abort();
-  }
-
-  private stopTicker(): void {
-    if (this.ticker !== undefined) clearInterval(this.ticker);
-    this.ticker = undefined;
+    this.control.cancel();
   }
 
   private setRow(i: number, patch: Partial<TargetRowForm>): void {
@@ -463,7 +441,7 @@ export class TargetStage extends LitElement {
       </form>
       ${this.error ? html`<div class="error" role="alert" data-testid="tg-error">${this.error}</div>` : nothing}
       ${running
-        ? html`<target-progress .progress=${this.progress} .elapsedMs=${this.elapsedMs} ?cancelling=${this.cancelling} @pa-target-cancel=${() => this.cancel()}></target-progress>`
+        ? html`<target-progress .progress=${this.progress} .elapsedMs=${this.control.elapsedMs} ?cancelling=${this.control.cancelling} @pa-target-cancel=${() => this.cancel()}></target-progress>`
         : nothing}
       ${this.phase === 'done' && this.result ? html`<target-results .prepared=${this.result.prepared} .targets=${this.result.targets}></target-results>` : nothing}
     `;
