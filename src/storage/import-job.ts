@@ -16,6 +16,7 @@ import type { CorpusInfo, ImportRequest, ImportWorkerApi } from '../contracts/co
 import type { Progress, ProgressCallback } from '../contracts/progress';
 import { previewSource, readCorpus } from '../core/corpus';
 import { AppError, isAppError } from '../core/errors';
+import { singleJob } from '../core/single-job';
 import { purgeCorpus } from './corpus-store';
 import type { AppDb } from './db';
 import { isQuotaExceeded, toStorageError } from './errors';
@@ -41,31 +42,26 @@ export interface ImportApi extends ImportWorkerApi {
 /** The import API object; one per worker (or per test). */
 export function createImportApi(options: ImportApiOptions = {}): ImportApi {
   const conn = new LazyDb(options.dbName);
-  let running: AbortController | undefined;
+  const jobs = singleJob();
 
   return {
     useDatabase(name: string): void {
-      if (running) throw new AppError('InputError', 'Cannot switch databases while an import runs; cancel it first.');
+      if (jobs.busy) throw new AppError('InputError', 'Cannot switch databases while an import runs; cancel it first.');
       conn.use(name);
     },
 
-    async importCorpus(req: ImportRequest, onProgress: ProgressCallback): Promise<CorpusInfo> {
-      if (running) throw new AppError('InputError', 'An import is already running: wait for it to finish or cancel it.');
-      if (req.sources.length === 0) throw new AppError('InputError', 'No files to import: choose or drop at least one file.');
-      const controller = new AbortController();
-      running = controller;
-      try {
+    importCorpus(req: ImportRequest, onProgress: ProgressCallback): Promise<CorpusInfo> {
+      return jobs.run('An import is already running: wait for it to finish or cancel it.', async (signal) => {
+        if (req.sources.length === 0) throw new AppError('InputError', 'No files to import: choose or drop at least one file.');
         const db = await conn.get();
         const id = crypto.randomUUID();
         // Held until the import is stored or rolled back: cleanup elsewhere leaves it alone.
-        return await withCorpusLock(db, id, () => runImport(db, id, req, onProgress, controller.signal, options));
-      } finally {
-        running = undefined;
-      }
+        return await withCorpusLock(db, id, () => runImport(db, id, req, onProgress, signal, options));
+      });
     },
 
     cancel(): void {
-      running?.abort();
+      jobs.cancel();
     },
 
     preview(source, format) {

@@ -17,6 +17,7 @@ import type { PersonaRecord } from '../contracts/persona';
 import type { PersonaSetInfo } from '../contracts/persona-set';
 import type { Progress, ProgressCallback } from '../contracts/progress';
 import { AppError, isAppError } from '../core/errors';
+import { singleJob } from '../core/single-job';
 import { blobSource, previewPersonaFile, readPersonaRecords } from '../core/persona-import';
 import type { PersonaFileFormat, PersonaFilePreview, PersonaFileSource, PersonaImportSummary, PersonaMapping } from '../core/persona-import/types';
 import type { StoredPersona } from '../core/stages/types';
@@ -70,31 +71,26 @@ function fileSource(file: Blob & { name: string }): PersonaFileSource {
 
 export function createPersonaImportApi(options: PersonaImportApiOptions = {}): PersonaImportApi {
   const conn = new LazyDb(options.dbName);
-  let running: AbortController | undefined;
+  const jobs = singleJob();
   return {
     useDatabase(name: string): void {
-      if (running) throw new AppError('InputError', 'Cannot switch databases while an import runs; cancel it first.');
+      if (jobs.busy) throw new AppError('InputError', 'Cannot switch databases while an import runs; cancel it first.');
       conn.use(name);
     },
 
-    async importPersonaSet(req, onProgress) {
-      if (running) throw new AppError('InputError', 'A persona import is already running: wait for it to finish or cancel it.');
-      if (!(req.file instanceof Blob)) throw new AppError('InputError', 'No file to import: choose a persona file.');
-      if (req.mapping.text.length === 0) throw new AppError('InputError', 'Choose at least one text field in the mapping before importing.');
-      const controller = new AbortController();
-      running = controller;
-      try {
+    importPersonaSet(req, onProgress) {
+      return jobs.run('A persona import is already running: wait for it to finish or cancel it.', async (signal) => {
+        if (!(req.file instanceof Blob)) throw new AppError('InputError', 'No file to import: choose a persona file.');
+        if (req.mapping.text.length === 0) throw new AppError('InputError', 'Choose at least one text field in the mapping before importing.');
         const db = await conn.get();
         const id = newPersonaSetId();
         // Held until the set is stored or rolled back: start-up cleanup elsewhere leaves it alone.
-        return await withCorpusLock(db, id, () => runImport(db, id, req, onProgress, controller.signal, options));
-      } finally {
-        running = undefined;
-      }
+        return await withCorpusLock(db, id, () => runImport(db, id, req, onProgress, signal, options));
+      });
     },
 
     cancel(): void {
-      running?.abort();
+      jobs.cancel();
     },
 
     preview(file, format) {
