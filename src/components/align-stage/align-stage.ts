@@ -6,7 +6,7 @@ import type { Progress } from '../../contracts/progress';
 import type { ReferenceInfo, ReferenceStoreApi } from '../../contracts/reference-store';
 import { isAppError } from '../../core/errors';
 import { formatCount } from '../../core/format';
-import { BUILTIN_REFERENCE_PATH, validateBuiltinReference, type BuiltinEntry } from '../../core/reference/builtin';
+import type { BuiltinEntry } from '../../core/reference/builtin';
 import { epsilonStepOf, type EpsilonStep } from '../../pipeline/align-progress';
 import type { AlignRunner } from '../../pipeline/align-runner';
 import { runAlignStage, runAlignStageRecorded, type AlignRunResult, type AlignStageInput } from '../../pipeline/align-stage';
@@ -16,6 +16,7 @@ import { alignRunStoreContext, alignRunnerContext, type AlignRunStore } from './
 import type { AlignForm } from '../align-form/align-form';
 import type { AlignResults } from '../align-results/align-results';
 import { RunControl } from '../shared/run-control';
+import { loadBuiltinEntries, publicTextFetcher } from '../shared/public-text';
 import '../align-form/align-form';
 import '../align-progress/align-progress';
 import '../align-results/align-results';
@@ -135,13 +136,12 @@ export class AlignStage extends LitElement {
   }
 
   private fetcher(): (path: string) => Promise<string> {
-    if (this.fetchText) return this.fetchText;
-    return async (path) => (await import('./default-runner')).fetchPublicText(path);
+    return publicTextFetcher(this.fetchText);
   }
 
   private async loadBuiltins(): Promise<void> {
     try {
-      this.builtins = validateBuiltinReference(JSON.parse(await this.fetcher()(BUILTIN_REFERENCE_PATH)) as unknown).entries;
+      this.builtins = await loadBuiltinEntries(this.fetcher());
     } catch (e) {
       this.error = `The built-in reference could not be loaded: ${message(e)}`;
     }

@@ -10,7 +10,7 @@ import { ALIGN_METHODS, DEFAULT_METHOD } from '../../core/align/methods';
 import { DEFAULT_HOLDOUT } from '../../core/align/holdout';
 import { isAppError } from '../../core/errors';
 import { parsePersonaJsonl } from '../../core/persona-jsonl';
-import { BUILTIN_REFERENCE_PATH, validateBuiltinReference, type BuiltinEntry } from '../../core/reference/builtin';
+import type { BuiltinEntry } from '../../core/reference/builtin';
 import { REGION_PRESETS, parseCountryList } from '../../core/reference/regions';
 import { suggestQueries, type QuerySuggestion } from '../../core/target/queries';
 import { makeTargetSpec, type CandidateRule } from '../../core/target/spec';
@@ -27,6 +27,7 @@ import { referenceServicesContext, type ReferenceServices } from '../reference-m
 import type { EmbedderChangeDetail, EmbedderPickerService } from '../embedder-picker/embedder-picker';
 import type { TargetResults } from './target-results';
 import { RunControl } from '../shared/run-control';
+import { loadBuiltinEntries, publicTextFetcher } from '../shared/public-text';
 import type { LlmService } from '../../contracts/llm';
 import { llmChoiceContext, sharedLlmChoice, type LlmChoice } from '../llm-backend-picker/context';
 import type { QuerySetStore } from '../target-queries/target-queries';
@@ -229,13 +230,12 @@ export class TargetStage extends LitElement {
   }
 
   private fetcher(): (path: string) => Promise<string> {
-    if (this.fetchText) return this.fetchText;
-    return async (path) => (await import('../align-stage/default-runner')).fetchPublicText(path);
+    return publicTextFetcher(this.fetchText);
   }
 
   private async loadBuiltins(): Promise<void> {
     try {
-      this.builtins = validateBuiltinReference(JSON.parse(await this.fetcher()(BUILTIN_REFERENCE_PATH)) as unknown).entries;
+      this.builtins = await loadBuiltinEntries(this.fetcher());
     } catch (e) {
       this.error = `The built-in reference could not be loaded: ${message(e)}`;
     }
