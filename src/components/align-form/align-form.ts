@@ -13,6 +13,7 @@ import type { PersonaPoolOption } from '../../storage/persona-set-pools';
 import { takeAlignPoolHint } from '../persona-import-panel/persona-owner';
 import { storeContext, type CorpusStoreApi } from '../../app/services';
 import type { AppDb } from '../../storage/db';
+import { stageFormStyles } from '../shared/form-styles';
 
 /**
  * <align-form>: the Align stage's inputs — pool, reference, method, K, seed and the advanced
@@ -46,43 +47,15 @@ export class AlignForm extends LitElement {
 
   static override styles = [
     controls,
+    stageFormStyles,
     css`
       :host {
         display: block;
-      }
-      form {
-        display: grid;
-        gap: var(--pa-space-4);
-        grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr));
-        align-items: start;
-      }
-      fieldset {
-        border: 1px solid var(--pa-border);
-        border-radius: var(--pa-radius);
-        padding: var(--pa-space-3) var(--pa-space-4);
-        margin: 0;
-        display: grid;
-        gap: var(--pa-space-2);
-        background: var(--pa-surface);
-      }
-      legend {
-        font-weight: 700;
-        padding: 0 var(--pa-space-1);
-      }
-      label {
-        display: grid;
-        gap: var(--pa-space-1);
-        font-size: var(--pa-text-sm);
       }
       label input:not([type='checkbox']):not([type='radio']),
       label select {
         width: 100%;
         min-width: 0;
-      }
-      label.inline {
-        display: flex;
-        align-items: center;
-        gap: var(--pa-space-2);
       }
       .sub {
         display: grid;

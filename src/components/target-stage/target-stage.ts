@@ -28,6 +28,7 @@ import type { EmbedderChangeDetail, EmbedderPickerService } from '../embedder-pi
 import type { TargetResults } from './target-results';
 import { RunControl } from '../shared/run-control';
 import { loadBuiltinEntries, publicTextFetcher } from '../shared/public-text';
+import { stageFormStyles } from '../shared/form-styles';
 import type { LlmService } from '../../contracts/llm';
 import { llmChoiceContext, sharedLlmChoice, type LlmChoice } from '../llm-backend-picker/context';
 import type { QuerySetStore } from '../target-queries/target-queries';
@@ -132,41 +133,13 @@ export class TargetStage extends LitElement {
   static override styles = [
     tokens,
     controls,
+    stageFormStyles,
     css`
       :host {
         display: block;
       }
-      form {
-        display: grid;
-        gap: var(--pa-space-4);
-        grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr));
-        align-items: start;
-      }
-      fieldset {
-        border: 1px solid var(--pa-border);
-        border-radius: var(--pa-radius);
-        padding: var(--pa-space-3) var(--pa-space-4);
-        margin: 0;
-        display: grid;
-        gap: var(--pa-space-2);
-        background: var(--pa-surface);
-      }
       fieldset.targets {
         grid-column: 1 / -1;
-      }
-      legend {
-        font-weight: 700;
-        padding: 0 var(--pa-space-1);
-      }
-      label {
-        display: grid;
-        gap: var(--pa-space-1);
-        font-size: var(--pa-text-sm);
-      }
-      label.inline {
-        display: flex;
-        align-items: center;
-        gap: var(--pa-space-2);
       }
       .row {
         display: grid;
