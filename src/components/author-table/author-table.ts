@@ -2,7 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
 import '@lit-labs/virtualizer';
 import type { LitVirtualizer } from '@lit-labs/virtualizer';
-import { focusVirtualRow } from '../shared/virtual-focus';
+import { focusVirtualRow, listKeyTarget } from '../shared/virtual-focus';
 import { controls } from '../../app/tokens';
 import type { AuthorSummary } from '../../contracts/corpus-store';
 import { authorColumns, nextSort, type AuthorColumn, type TableSort, type TableSortKey } from '../../app/author-view';
@@ -153,18 +153,10 @@ export class AuthorTable extends LitElement {
     if (!row) return;
     const i = Number(row.dataset['index']);
     const n = this.authors.length;
-    const page = 10;
-    const to =
-      e.key === 'ArrowDown' ? i + 1
-      : e.key === 'ArrowUp' ? i - 1
-      : e.key === 'PageDown' ? i + page
-      : e.key === 'PageUp' ? i - page
-      : e.key === 'Home' ? 0
-      : e.key === 'End' ? n - 1
-      : undefined;
+    const to = listKeyTarget(e.key, i, n);
     if (to === undefined) return;
     e.preventDefault();
-    await this.focusRow(Math.max(0, Math.min(n - 1, to)));
+    await this.focusRow(to);
   }
 
   /** Scrolls row `index` into view and focuses its author button. */

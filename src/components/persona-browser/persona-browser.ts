@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import '@lit-labs/virtualizer';
 import type { LitVirtualizer } from '@lit-labs/virtualizer';
-import { focusVirtualRow } from '../shared/virtual-focus';
+import { focusVirtualRow, listKeyTarget } from '../shared/virtual-focus';
 import { controls } from '../../app/tokens';
 import { formatCount } from '../../core/format';
 import { TRAITS, TRAIT_LABELS, type Trait } from '../../core/traits';
@@ -106,17 +106,10 @@ export class PersonaBrowser extends LitElement {
     // On the list itself (focusable, so keyboard users reach it while it is scrolled away): into the rows.
     const i = btn ? Number(btn.dataset['index']) : -1;
     const n = this.visibleRows.length;
-    const to =
-      e.key === 'ArrowDown' ? i + 1
-      : e.key === 'ArrowUp' ? i - 1
-      : e.key === 'PageDown' ? i + 10
-      : e.key === 'PageUp' ? i - 10
-      : e.key === 'Home' || (!btn && (e.key === 'Enter' || e.key === ' ')) ? 0
-      : e.key === 'End' ? n - 1
-      : undefined;
+    const to = !btn && (e.key === 'Enter' || e.key === ' ') ? 0 : listKeyTarget(e.key, i, n);
     if (to === undefined) return;
     e.preventDefault();
-    await this.focusRow(Math.max(0, Math.min(n - 1, to)));
+    await this.focusRow(to);
   }
 
   /** Scrolls row `index` of the filtered list into view and focuses it. */

@@ -21,3 +21,19 @@ export async function focusVirtualRow<T>(v: LitVirtualizer<T> | null, index: num
   }
   el?.focus();
 }
+
+/**
+ * The row a list key moves to from row `i` of `n`: arrows by one, Page Up / Page Down by `page`,
+ * Home and End to the ends, clamped to the list; undefined for any other key (left to the browser).
+ */
+export function listKeyTarget(key: string, i: number, n: number, page = 10): number | undefined {
+  const to =
+    key === 'ArrowDown' ? i + 1
+    : key === 'ArrowUp' ? i - 1
+    : key === 'PageDown' ? i + page
+    : key === 'PageUp' ? i - page
+    : key === 'Home' ? 0
+    : key === 'End' ? n - 1
+    : undefined;
+  return to === undefined ? undefined : Math.max(0, Math.min(n - 1, to));
+}
