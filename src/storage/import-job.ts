@@ -15,11 +15,11 @@ import type { CorpusSource } from '../contracts/corpus';
 import type { CorpusInfo, ImportRequest, ImportWorkerApi } from '../contracts/corpus-store';
 import type { Progress, ProgressCallback } from '../contracts/progress';
 import { previewSource, readCorpus } from '../core/corpus';
-import { AppError, isAppError } from '../core/errors';
+import { AppError } from '../core/errors';
 import { singleJob } from '../core/single-job';
 import { purgeCorpus } from './corpus-store';
 import type { AppDb } from './db';
-import { isQuotaExceeded, toStorageError } from './errors';
+import { importFailure, throttleProgress } from './import-failure';
 import { LazyDb } from './lazy-db';
 import { withCorpusLock } from './locks';
 import { PostWriter, type PostWriterOptions } from './post-writer';
@@ -70,6 +70,14 @@ export function createImportApi(options: ImportApiOptions = {}): ImportApi {
   };
 }
 
+const CORPUS_FAILURE = {
+  quota:
+    'Browser storage is full: the corpus did not fit in the space this browser allows the app. Free space ' +
+    "(delete corpora you no longer need, or other sites' data) or request persistent storage, then try again; " +
+    'nothing was imported.',
+  storing: 'store the imported corpus',
+};
+
 async function runImport(
   db: AppDb,
   id: string,
@@ -95,7 +103,7 @@ async function runImport(
     skippedCount: 0,
     skipped: [],
   };
-  const progress = throttle(onProgress, options.progressIntervalMs ?? 100);
+  const progress = throttleProgress(onProgress, options.progressIntervalMs ?? 100);
   let last: Progress = { stage: 'import', done: 0, text: 'Starting import', elapsedMs: 0, unit: 'bytes' };
   const report = (p: Progress, force = false): void => {
     last = p;
@@ -105,7 +113,7 @@ async function runImport(
   try {
     await db.put('corpora', info);
   } catch (e) {
-    throw mapImportError(e, signal);
+    throw importFailure(e, signal, CORPUS_FAILURE);
   }
   const writer = new PostWriter(db, info.id, {
     ...options.writer,
@@ -161,7 +169,7 @@ async function runImport(
     report({ ...withWritten(last, writer.postsWritten, started), text: `Imported ${ready.posts} posts by ${ready.authors} authors` }, true);
     return ready;
   } catch (e) {
-    const err = mapImportError(e, signal);
+    const err = importFailure(e, signal, CORPUS_FAILURE);
     await writer.settle();
     try {
       await purgeCorpus(db, info.id);
@@ -171,31 +179,6 @@ async function runImport(
     }
     throw err;
   }
-}
-
-/** The user's words for what went wrong, always ending in "nothing was imported". */
-function mapImportError(e: unknown, signal: AbortSignal): AppError {
-  if (signal.aborted) return new AppError('AbortError', 'Import cancelled; nothing was imported.');
-  if (isQuotaExceeded(e)) {
-    return new AppError(
-      'QuotaError',
-      'Browser storage is full: the corpus did not fit in the space this browser allows the app. Free space ' +
-        "(delete corpora you no longer need, or other sites' data) or request persistent storage, then try again; " +
-        'nothing was imported.',
-    );
-  }
-  if (isAppError(e)) {
-    // isAppError also accepts a plain Error carrying a known name (e.g. from another realm).
-    const err = e instanceof AppError ? e : new AppError((e as Error).name as AppError['name'], (e as Error).message);
-    return err.name === 'StorageError' || err.name === 'AbortError' ? err : withSuffix(err);
-  }
-  return toStorageError(e, 'store the imported corpus');
-}
-
-function withSuffix(e: AppError): AppError {
-  const out = new AppError(e.name, `${e.message} Nothing was imported.`);
-  Object.defineProperty(out, 'location', { value: e.location });
-  return out;
 }
 
 function withWritten(p: Progress, written: number, started: number): Progress {
@@ -239,24 +222,5 @@ function gated(source: CorpusSource, gate: () => Promise<void>, signal: AbortSig
         { highWaterMark: 0 },
       );
     },
-  };
-}
-
-/**
- * At most one message per `intervalMs` (the main thread only needs a few a second); `force` sends
- * at once (final states). A comlink proxy returns a promise: failures to deliver are ignored.
- */
-function throttle(cb: ProgressCallback, intervalMs: number): (p: Progress, force?: boolean) => void {
-  let lastSent = -Infinity;
-  return (p, force = false) => {
-    const now = performance.now();
-    if (!force && now - lastSent < intervalMs) return;
-    lastSent = now;
-    try {
-      const r: unknown = cb(p);
-      if (r instanceof Promise) r.catch(() => {});
-    } catch {
-      // A progress listener that throws must not fail the import.
-    }
   };
 }

@@ -15,14 +15,14 @@
  */
 import type { PersonaRecord } from '../contracts/persona';
 import type { PersonaSetInfo } from '../contracts/persona-set';
-import type { Progress, ProgressCallback } from '../contracts/progress';
-import { AppError, isAppError } from '../core/errors';
+import type { ProgressCallback } from '../contracts/progress';
+import { AppError } from '../core/errors';
 import { singleJob } from '../core/single-job';
 import { blobSource, previewPersonaFile, readPersonaRecords } from '../core/persona-import';
 import type { PersonaFileFormat, PersonaFilePreview, PersonaFileSource, PersonaImportSummary, PersonaMapping } from '../core/persona-import/types';
 import type { StoredPersona } from '../core/stages/types';
 import type { AppDb } from './db';
-import { isQuotaExceeded, toStorageError } from './errors';
+import { importFailure, throttleProgress } from './import-failure';
 import { LazyDb } from './lazy-db';
 import { withCorpusLock } from './locks';
 import { importedPersonaId, newPersonaSetId, purgePersonaSet } from './persona-set-store';
@@ -99,6 +99,13 @@ export function createPersonaImportApi(options: PersonaImportApiOptions = {}): P
   };
 }
 
+const PERSONA_FAILURE = {
+  quota:
+    'Browser storage is full: the persona set did not fit in the space this browser allows the app. Free space ' +
+    "(delete persona sets or corpora you no longer need, or other sites' data) or request persistent storage, then try again; nothing was imported.",
+  storing: 'store the imported personas',
+};
+
 async function runImport(db: AppDb, id: string, req: PersonaImportRequest, onProgress: ProgressCallback, signal: AbortSignal, options: PersonaImportApiOptions): Promise<PersonaSetInfo> {
   const started = performance.now();
   const info: PersonaSetInfo = {
@@ -113,7 +120,7 @@ async function runImport(db: AppDb, id: string, req: PersonaImportRequest, onPro
     skipped: 0,
     skips: [],
   };
-  const send = throttle(onProgress, options.progressIntervalMs ?? 100);
+  const send = throttleProgress(onProgress, options.progressIntervalMs ?? 100);
   let written = 0;
   let withTraits = 0;
   const report = (bytes: number, extra: Record<string, number>, text: string, force = false): void =>
@@ -122,7 +129,7 @@ async function runImport(db: AppDb, id: string, req: PersonaImportRequest, onPro
   try {
     await db.put('personaSets', info);
   } catch (e) {
-    throw mapError(e, signal);
+    throw importFailure(e, signal, PERSONA_FAILURE);
   }
   let pending: Promise<void> = Promise.resolve();
   let batchIndex = 0;
@@ -183,7 +190,7 @@ async function runImport(db: AppDb, id: string, req: PersonaImportRequest, onPro
     report(summary.bytesRead, { rows: summary.rows, skipped: summary.skipped }, `Imported ${count} personas`, true);
     return ready;
   } catch (e) {
-    const err = mapError(e, signal);
+    const err = importFailure(e, signal, PERSONA_FAILURE);
     await pending.catch(() => {});
     try {
       await purgePersonaSet(db, id);
@@ -199,40 +206,4 @@ async function writeBatch(db: AppDb, rows: StoredPersona[], index: number, optio
   const tx = db.transaction('personas', 'readwrite', { durability: 'relaxed' });
   for (const r of rows) void tx.store.put(r).catch(() => {}); // tx.done reports the failure
   await tx.done;
-}
-
-/** The user's words for what went wrong, always ending in "nothing was imported". */
-function mapError(e: unknown, signal: AbortSignal): AppError {
-  if (signal.aborted) return new AppError('AbortError', 'Import cancelled; nothing was imported.');
-  if (isQuotaExceeded(e)) {
-    return new AppError(
-      'QuotaError',
-      'Browser storage is full: the persona set did not fit in the space this browser allows the app. Free space ' +
-        "(delete persona sets or corpora you no longer need, or other sites' data) or request persistent storage, then try again; nothing was imported.",
-    );
-  }
-  if (isAppError(e)) {
-    const name = (e as Error).name as AppError['name'];
-    if (name === 'StorageError' || name === 'AbortError') return e instanceof AppError ? e : new AppError(name, (e as Error).message);
-    const out = new AppError(name, `${(e as Error).message} Nothing was imported.`);
-    const location = (e as { location?: unknown }).location;
-    if (location !== undefined) Object.defineProperty(out, 'location', { value: location });
-    return out;
-  }
-  return toStorageError(e, 'store the imported personas');
-}
-
-function throttle(cb: ProgressCallback, intervalMs: number): (p: Progress, force?: boolean) => void {
-  let lastSent = -Infinity;
-  return (p, force = false) => {
-    const now = performance.now();
-    if (!force && now - lastSent < intervalMs) return;
-    lastSent = now;
-    try {
-      const r: unknown = cb(p);
-      if (r instanceof Promise) r.catch(() => {});
-    } catch {
-      // A progress listener that throws must not fail the import.
-    }
-  };
 }
