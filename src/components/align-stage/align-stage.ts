@@ -20,6 +20,7 @@ import { loadBuiltinEntries, publicTextFetcher } from '../shared/public-text';
 import '../align-form/align-form';
 import '../align-progress/align-progress';
 import '../align-results/align-results';
+import { errorText } from '../shared/error-text';
 
 type Phase = 'idle' | 'running' | 'done';
 /** How often runs computed in another tab are looked at again while one is shown. */
@@ -143,7 +144,7 @@ export class AlignStage extends LitElement {
     try {
       this.builtins = await loadBuiltinEntries(this.fetcher());
     } catch (e) {
-      this.error = `The built-in reference could not be loaded: ${message(e)}`;
+      this.error = `The built-in reference could not be loaded: ${errorText(e)}`;
     }
   }
 
@@ -153,7 +154,7 @@ export class AlignStage extends LitElement {
       this.stored = await this.store()!.listReferences();
     } catch (e) {
       this.stored = [];
-      this.status = `Stored references could not be listed: ${message(e)}`;
+      this.status = `Stored references could not be listed: ${errorText(e)}`;
     }
   }
 
@@ -178,7 +179,7 @@ export class AlignStage extends LitElement {
       if (running.length > 0 && this.isConnected) this.recheck = setTimeout(() => void this.checkRuns(), RECHECK_MS);
     } catch (e) {
       // After a run its own status (which says when it was not stored) stays.
-      if (this.phase !== 'done') this.status = `Earlier runs could not be checked: ${message(e)}`;
+      if (this.phase !== 'done') this.status = `Earlier runs could not be checked: ${errorText(e)}`;
     }
   }
 
@@ -196,7 +197,7 @@ export class AlignStage extends LitElement {
       await (await this.runStore())?.markInterrupted(id);
       this.status = 'The interrupted run was discarded.';
     } catch (e) {
-      this.error = message(e);
+      this.error = errorText(e);
     }
     await this.checkRuns();
   }
@@ -223,7 +224,7 @@ export class AlignStage extends LitElement {
           await runs.getRun('');
         } catch (e) {
           runs = undefined;
-          storeNote = ` This run is not stored (${message(e)}); download what you need now.`;
+          storeNote = ` This run is not stored (${errorText(e)}); download what you need now.`;
         }
       }
       let result: AlignRunResult;
@@ -254,7 +255,7 @@ export class AlignStage extends LitElement {
         await this.updateComplete;
         this.renderRoot.querySelector<AlignForm>('align-form')?.focusRun();
       } else {
-        this.error = message(e);
+        this.error = errorText(e);
         this.status = '';
       }
     } finally {
@@ -325,10 +326,6 @@ export class AlignStage extends LitElement {
       ${this.phase === 'done' && this.result ? html`<align-results .result=${this.result}></align-results>` : nothing}
     `;
   }
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 declare global {

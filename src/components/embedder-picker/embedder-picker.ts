@@ -13,6 +13,7 @@ import { filesFromInput, folderName } from '../../llm/webllm/folder';
 import type { EmbedderWorkerService } from '../../services/embedder-service';
 import { choiceRows } from './figures';
 import './embedder-progress';
+import { errorText } from '../shared/error-text';
 
 /** What the picker needs of the embedder service (EmbedderWorkerService provides it). */
 export type EmbedderPickerService = Pick<EmbedderWorkerService, 'load' | 'listCached' | 'deleteCached' | 'importFolder'>;
@@ -121,7 +122,7 @@ export class EmbedderPicker extends LitElement {
     try {
       this.cached = await this.service.listCached();
     } catch (e) {
-      this.error = message(e);
+      this.error = errorText(e);
     }
   }
 
@@ -145,7 +146,7 @@ export class EmbedderPicker extends LitElement {
       this.dispatchEvent(new CustomEvent<EmbedderChangeDetail>('pa-embedder-change', { detail: { modelId: ref, info }, bubbles: true, composed: true }));
     } catch (e) {
       if (isAppError(e, 'AbortError')) this.status = 'Loading cancelled.';
-      else this.error = message(e);
+      else this.error = errorText(e);
     } finally {
       this.job = undefined;
       await this.refreshCached();
@@ -170,7 +171,7 @@ export class EmbedderPicker extends LitElement {
       if (this.loaded === c.id) this.loaded = undefined;
       this.status = `Deleted ${labelOf(this.choices, c.id)} from this device (${formatBytes(c.bytes)} freed).`;
     } catch (e) {
-      this.error = message(e);
+      this.error = errorText(e);
     }
     await this.refreshCached();
   }
@@ -192,7 +193,7 @@ export class EmbedderPicker extends LitElement {
       this.value = entry.id;
     } catch (e) {
       if (isAppError(e, 'AbortError')) this.status = 'Import cancelled; nothing was kept.';
-      else this.error = message(e);
+      else this.error = errorText(e);
     } finally {
       this.job = undefined;
       await this.refreshCached();
@@ -281,10 +282,6 @@ function slug(id: string): string {
 
 function labelOf(choices: readonly EmbedderChoice[], id: string): string {
   return choices.find((c) => c.id === id)?.label ?? id;
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 declare global {

@@ -16,6 +16,7 @@ import { JOB_STOP, type JobStopDetail } from '../job-progress/job-progress';
 import '../job-progress/job-progress';
 import { readStageSelection } from '../persona-import-panel/persona-owner';
 import '../persona-import-panel/persona-owner-select';
+import { errorText } from '../shared/error-text';
 
 /**
  * What the Personas, Quality and Profile views share: the database (PersonaJobs over `dbName`, or
@@ -257,6 +258,4 @@ function dbOf(store: CorpusStoreApi | undefined): (() => Promise<AppDb>) | undef
   return typeof db === 'function' ? () => (db as () => Promise<AppDb>).call(store) : undefined;
 }
 
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+export { errorText };

@@ -31,6 +31,7 @@ import '../results-progress/results-progress';
 import '../persona-browser/persona-browser';
 import '../export-panel/export-panel';
 import { RunControl } from '../shared/run-control';
+import { errorText } from '../shared/error-text';
 
 /**
  * <results-stage>: the Results stage (issue 8, "Look"). Pick a stored Align or Target run (newest
@@ -109,7 +110,7 @@ export class ResultsStage extends LitElement {
       const wanted = this.runs.find((r) => r.id === (this.data?.run.id ?? this.runId)) ?? this.runs.find((r) => r.status === 'done' && r.result);
       if (wanted && wanted.status === 'done') this.open(wanted);
     } catch (e) {
-      this.error = `Stored runs could not be read: ${msg(e)}`;
+      this.error = `Stored runs could not be read: ${errorText(e)}`;
     }
   }
 
@@ -128,7 +129,7 @@ export class ResultsStage extends LitElement {
       this.data = undefined;
       this.figures = [];
       this.rows = [];
-      this.error = msg(e);
+      this.error = errorText(e);
     }
   }
 
@@ -164,7 +165,7 @@ export class ResultsStage extends LitElement {
       this.status = `IS only and IS + OT computed for "${data.run.title}".`;
     } catch (e) {
       if (isAppError(e, 'AbortError')) this.status = 'Baselines cancelled; nothing was changed.';
-      else this.error = `The baselines could not be computed: ${msg(e)}`;
+      else this.error = `The baselines could not be computed: ${errorText(e)}`;
     } finally {
       this.control.finish(ac);
       this.phase = 'idle';
@@ -269,10 +270,6 @@ export class ResultsStage extends LitElement {
         : nothing}
     `;
   }
-}
-
-function msg(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 declare global {

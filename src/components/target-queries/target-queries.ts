@@ -6,6 +6,7 @@ import type { PersonaRecord } from '../../contracts/persona';
 import { isAppError } from '../../core/errors';
 import { llmQuerySet } from '../../core/target/llm-queries';
 import { editQuerySet, makeQuerySet, templateQueries, type QuerySet, type TargetQuery } from '../../core/target/queries';
+import { errorText } from '../shared/error-text';
 
 /** What the panel needs of src/storage/target-store.ts TargetStore. */
 export interface QuerySetStore {
@@ -78,7 +79,7 @@ export class TargetQueries extends LitElement {
     try {
       this.sets = await this.store.latestQuerySets();
     } catch (e) {
-      this.status = `Stored query sets could not be listed: ${message(e)}`;
+      this.status = `Stored query sets could not be listed: ${errorText(e)}`;
     }
   }
 
@@ -134,7 +135,7 @@ export class TargetQueries extends LitElement {
     try {
       await fn();
     } catch (e) {
-      this.status = isAppError(e, 'AbortError') ? 'Stopped; nothing was saved.' : message(e);
+      this.status = isAppError(e, 'AbortError') ? 'Stopped; nothing was saved.' : errorText(e);
     } finally {
       this.busy = '';
     }
@@ -174,10 +175,6 @@ export class TargetQueries extends LitElement {
       <p class="hint" role="status" data-testid="tq-status">${this.status}</p>
     `;
   }
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 declare global {

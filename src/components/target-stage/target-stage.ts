@@ -36,6 +36,7 @@ import '../target-queries/target-queries';
 import '../embedder-picker/embedder-picker';
 import './target-progress';
 import './target-results';
+import { errorText } from '../shared/error-text';
 
 type Phase = 'idle' | 'running' | 'done';
 type StoredRefs = Pick<ReferenceStoreApi, 'listReferences' | 'getReferenceInfo' | 'loadReferenceCloud'>;
@@ -210,7 +211,7 @@ export class TargetStage extends LitElement {
     try {
       this.builtins = await loadBuiltinEntries(this.fetcher());
     } catch (e) {
-      this.error = `The built-in reference could not be loaded: ${message(e)}`;
+      this.error = `The built-in reference could not be loaded: ${errorText(e)}`;
     }
   }
 
@@ -234,7 +235,7 @@ export class TargetStage extends LitElement {
       this.stored = await this.store()!.listReferences();
     } catch (e) {
       this.stored = [];
-      this.status = `Stored references could not be listed: ${message(e)}`;
+      this.status = `Stored references could not be listed: ${errorText(e)}`;
     }
   }
 
@@ -274,7 +275,7 @@ export class TargetStage extends LitElement {
         });
         targets.push({ spec, reference: this.referenceFor(spec.group?.regionId, spec.group?.countries, seed) });
       } catch (e) {
-        problems.push(`Target ${i + 1}: ${message(e)}`);
+        problems.push(`Target ${i + 1}: ${errorText(e)}`);
       }
     });
     if (this.referenceKind === 'stored' && this.storedRef === '') problems.push('Choose a stored reference, or use the built-in one.');
@@ -323,7 +324,7 @@ export class TargetStage extends LitElement {
         await this.updateComplete;
         this.renderRoot.querySelector<HTMLButtonElement>('#tg-run')?.focus();
       } else {
-        this.error = message(e);
+        this.error = errorText(e);
         this.status = '';
       }
     } finally {
@@ -560,10 +561,6 @@ export class TargetStage extends LitElement {
         : nothing}
     </fieldset>`;
   }
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 declare global {
