@@ -20,6 +20,7 @@ import type { CachedEmbedModel } from '../embed-models/cache';
 import type { EmbedWorkerApi, EmbedWorkerConfig } from '../embed-models/engine';
 import type { FolderFile } from '../embed-models/folder';
 import type { EmbedDtype } from '../embed-models/registry';
+import { ModelWorkerLoads } from './model-worker-loads';
 import { WorkerClient } from './worker-client';
 
 export interface EmbedderServiceOptions {
@@ -32,9 +33,9 @@ export interface EmbedderServiceOptions {
 
 export class EmbedderWorkerService implements EmbedderService {
   private readonly client: WorkerClient<EmbedWorkerApi>;
-  private loadInFlight: Promise<unknown> | undefined;
+  private readonly loads: ModelWorkerLoads<EmbedWorkerApi>;
 
-  constructor(private readonly options: EmbedderServiceOptions = {}) {
+  constructor(options: EmbedderServiceOptions = {}) {
     this.client = new WorkerClient<EmbedWorkerApi>({
       create: () => options.createWorker?.() ?? new Worker(new URL('../../workers/embed.worker.ts', import.meta.url), { type: 'module', name: 'embed' }),
       setup: (api) => api.configure(options.config ?? {}),
@@ -42,21 +43,12 @@ export class EmbedderWorkerService implements EmbedderService {
         new AppError('GpuError', `The embedding worker stopped unexpectedly${detail}. Load the embedder again; if it repeats, use WASM or "lexical (no model)".`),
       failureError: (message) => new AppError('ModelError', `The embedder failed: ${message}.`),
     });
+    this.loads = new ModelWorkerLoads(this.client, options.abortGraceMs ?? 3000);
   }
 
   /** Loads "lexical" or a model ("ID" or "ID@fp32|fp16|q8"); AbortError after abort() or when `signal` fires. */
-  async load(modelId: string, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<EmbedderInfo> {
-    if (signal?.aborted) throw new AppError('AbortError', 'Loading cancelled.');
-    const onAbort = (): void => void this.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const run = this.client.call((api) => api.load(modelId, proxy(onProgress ?? (() => {}))));
-    this.loadInFlight = run;
-    try {
-      return await run;
-    } finally {
-      if (this.loadInFlight === run) this.loadInFlight = undefined;
-      signal?.removeEventListener('abort', onAbort);
-    }
+  load(modelId: string, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<EmbedderInfo> {
+    return this.loads.load(() => this.client.call((api) => api.load(modelId, proxy(onProgress ?? (() => {})))), signal);
   }
 
   async info(): Promise<EmbedderInfo | undefined> {
@@ -72,15 +64,8 @@ export class EmbedderWorkerService implements EmbedderService {
   }
 
   /** Cancels the load, fit or embed in flight; a download that does not stop in time loses its worker. */
-  async abort(): Promise<void> {
-    const running = this.client.current;
-    if (!running) return;
-    const load = this.loadInFlight;
-    await Promise.race([running.api.abort().catch(() => {}), delay(1000)]);
-    if (load) {
-      const settled = await Promise.race([load.then(() => true, () => true), delay(this.options.abortGraceMs ?? 3000).then(() => false)]);
-      if (!settled) running.kill(new AppError('AbortError', 'Loading cancelled.'));
-    }
+  abort(): Promise<void> {
+    return this.loads.abort();
   }
 
   async unload(): Promise<void> {
@@ -97,23 +82,12 @@ export class EmbedderWorkerService implements EmbedderService {
   }
 
   /** Checks and stores a picked model folder; AbortError (nothing kept) when `signal` fires. */
-  async importFolder(files: FolderFile[], modelId: string, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<{ bytes: number; dtypes: EmbedDtype[] }> {
-    if (signal?.aborted) throw new AppError('AbortError', 'Import cancelled.');
-    const onAbort = (): void => void this.client.current?.api.cancelImport().catch(() => {});
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await this.client.call((api) => api.importFolder(files, modelId, proxy(onProgress ?? (() => {}))));
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+  importFolder(files: FolderFile[], modelId: string, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<{ bytes: number; dtypes: EmbedDtype[] }> {
+    return this.loads.importFolder(() => this.client.call((api) => api.importFolder(files, modelId, proxy(onProgress ?? (() => {})))), signal);
   }
 
   /** Stops the worker now (frees GPU memory); the next call starts a new one. */
   terminate(): void {
     this.client.terminate(new AppError('AbortError', 'The embedder was unloaded.'));
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -18,6 +18,7 @@ import type { ModelRecord } from '@mlc-ai/web-llm';
 import type { CachedModel } from '../llm/webllm/cache';
 import type { EngineStats, WebLlmApi, WebLlmConfig } from '../llm/webllm/engine';
 import type { FolderFile } from '../llm/webllm/folder';
+import { ModelWorkerLoads } from './model-worker-loads';
 import { WorkerClient } from './worker-client';
 
 export interface WebLlmServiceOptions {
@@ -31,9 +32,9 @@ export interface WebLlmServiceOptions {
 export class WebLlmService implements LlmService {
   /** The worker; every new one is first configured with `options.config`. */
   private readonly client: WorkerClient<WebLlmApi>;
-  private loadInFlight: Promise<unknown> | undefined;
+  private readonly loads: ModelWorkerLoads<WebLlmApi>;
 
-  constructor(private readonly options: WebLlmServiceOptions = {}) {
+  constructor(options: WebLlmServiceOptions = {}) {
     this.client = new WorkerClient<WebLlmApi>({
       create: () => options.createWorker?.() ?? new Worker(new URL('../../workers/llm.worker.ts', import.meta.url), { type: 'module', name: 'llm' }),
       setup: (api) => api.configure(options.config ?? {}),
@@ -41,21 +42,12 @@ export class WebLlmService implements LlmService {
         new AppError('GpuError', `The model worker stopped unexpectedly${detail}. Load the model again; if it repeats, pick a smaller model.`),
       failureError: (message) => new AppError('ModelError', `The model failed: ${message}.`),
     });
+    this.loads = new ModelWorkerLoads(this.client, options.abortGraceMs ?? 5000);
   }
 
   /** Loads (downloading when not cached) a model. Rejects with AbortError after abort() or when `signal` fires. */
-  async load(modelId: string, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<LlmModelInfo> {
-    if (signal?.aborted) throw new AppError('AbortError', 'Loading cancelled.');
-    const onAbort = (): void => void this.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const run = this.call((api) => api.load(modelId, proxy(onProgress ?? (() => {}))));
-    this.loadInFlight = run;
-    try {
-      return await run;
-    } finally {
-      if (this.loadInFlight === run) this.loadInFlight = undefined;
-      signal?.removeEventListener('abort', onAbort);
-    }
+  load(modelId: string, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<LlmModelInfo> {
+    return this.loads.load(() => this.call((api) => api.load(modelId, proxy(onProgress ?? (() => {})))), signal);
   }
 
   async info(): Promise<LlmModelInfo | undefined> {
@@ -95,27 +87,13 @@ export class WebLlmService implements LlmService {
   }
 
   /** Checks and writes a picked model folder into web-llm's cache; AbortError (nothing kept) when `signal` fires. */
-  async importFolder(files: FolderFile[], modelId: string, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<{ bytes: number }> {
-    if (signal?.aborted) throw new AppError('AbortError', 'Import cancelled.');
-    const onAbort = (): void => void this.client.current?.api.cancelImport().catch(() => {});
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await this.call((api) => api.importFolder(files, modelId, proxy(onProgress ?? (() => {}))));
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+  importFolder(files: FolderFile[], modelId: string, onProgress?: ProgressCallback, signal?: AbortSignal): Promise<{ bytes: number }> {
+    return this.loads.importFolder(() => this.call((api) => api.importFolder(files, modelId, proxy(onProgress ?? (() => {})))), signal);
   }
 
   /** Cancels the download or generation in flight; a download that does not stop in time loses its worker. */
-  async abort(): Promise<void> {
-    const running = this.client.current;
-    if (!running) return;
-    const load = this.loadInFlight;
-    await Promise.race([running.api.abort().catch(() => {}), delay(1000)]);
-    if (load) {
-      const settled = await Promise.race([load.then(() => true, () => true), delay(this.options.abortGraceMs ?? 5000).then(() => false)]);
-      if (!settled) running.kill(new AppError('AbortError', 'Loading cancelled.'));
-    }
+  abort(): Promise<void> {
+    return this.loads.abort();
   }
 
   async unload(): Promise<void> {
@@ -137,8 +115,4 @@ export class WebLlmService implements LlmService {
       throw e;
     }
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
