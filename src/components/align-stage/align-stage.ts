@@ -3,7 +3,6 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { controls, tokens } from '../../app/tokens';
 import type { Progress } from '../../contracts/progress';
-import type { ReferenceInfo, ReferenceStoreApi } from '../../contracts/reference-store';
 import { isAppError } from '../../core/errors';
 import { formatCount } from '../../core/format';
 import type { BuiltinEntry } from '../../core/reference/builtin';
@@ -16,6 +15,7 @@ import { alignRunStoreContext, alignRunnerContext, type AlignRunStore } from './
 import type { AlignForm } from '../align-form/align-form';
 import type { AlignResults } from '../align-results/align-results';
 import { RunControl } from '../shared/run-control';
+import { StoredReferenceList, type StoredRefs } from '../shared/stored-references';
 import { loadBuiltinEntries, publicTextFetcher } from '../shared/public-text';
 import '../align-form/align-form';
 import '../align-progress/align-progress';
@@ -25,7 +25,6 @@ import { errorText } from '../shared/error-text';
 type Phase = 'idle' | 'running' | 'done';
 /** How often runs computed in another tab are looked at again while one is shown. */
 const RECHECK_MS = 3000;
-type StoredRefs = Pick<ReferenceStoreApi, 'listReferences' | 'getReferenceInfo' | 'loadReferenceCloud'>;
 
 /**
  * <align-stage>: the Align stage. <align-form> collects the pool, the reference, the method, K, the
@@ -81,9 +80,9 @@ export class AlignStage extends LitElement {
   @state() private error: string | undefined;
   @state() private status = '';
   @state() private builtins: BuiltinEntry[] = [];
-  @state() private stored: ReferenceInfo[] | undefined;
 
   private readonly control = new RunControl(this);
+  private readonly storedRefs = new StoredReferenceList(this, () => this.store(), (text) => (this.status = text));
   private recheck: ReturnType<typeof setTimeout> | undefined;
 
   // `tokens` too, so the element looks right standalone; inside the shell the values are the same.
@@ -129,7 +128,7 @@ export class AlignStage extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if ((changed.has('references') || changed.has('referenceServices' as keyof AlignStage)) && this.store()) void this.loadStored();
+    if ((changed.has('references') || changed.has('referenceServices' as keyof AlignStage)) && this.store()) void this.storedRefs.load();
   }
 
   private store(): StoredRefs | undefined {
@@ -145,16 +144,6 @@ export class AlignStage extends LitElement {
       this.builtins = await loadBuiltinEntries(this.fetcher());
     } catch (e) {
       this.error = `The built-in reference could not be loaded: ${errorText(e)}`;
-    }
-  }
-
-  private async loadStored(): Promise<void> {
-    if (!this.store()) return;
-    try {
-      this.stored = await this.store()!.listReferences();
-    } catch (e) {
-      this.stored = [];
-      this.status = `Stored references could not be listed: ${errorText(e)}`;
     }
   }
 
@@ -306,12 +295,12 @@ export class AlignStage extends LitElement {
       ${this.renderRunOffers(running)}
       <align-form
         .builtins=${this.builtins}
-        .stored=${this.stored}
+        .stored=${this.storedRefs.list}
         ?hasStore=${this.store() !== undefined}
         ?running=${running}
         .status=${this.status}
         @pa-align-run=${(e: CustomEvent<AlignStageInput>) => void this.run(e.detail)}
-        @pa-align-list-stored=${() => void this.loadStored()}
+        @pa-align-list-stored=${() => void this.storedRefs.load()}
       ></align-form>
       ${this.error ? html`<div class="error" role="alert" data-testid="al-error">${this.error}</div>` : nothing}
       ${running

@@ -5,7 +5,6 @@ import { controls, tokens } from '../../app/tokens';
 import type { EmbedderService } from '../../contracts/embedder';
 import type { PersonaRecord } from '../../contracts/persona';
 import type { Progress } from '../../contracts/progress';
-import type { ReferenceInfo, ReferenceStoreApi } from '../../contracts/reference-store';
 import { ALIGN_METHODS, DEFAULT_METHOD } from '../../core/align/methods';
 import { DEFAULT_HOLDOUT } from '../../core/align/holdout';
 import { isAppError } from '../../core/errors';
@@ -27,6 +26,7 @@ import { referenceServicesContext, type ReferenceServices } from '../reference-m
 import type { EmbedderChangeDetail, EmbedderPickerService } from '../embedder-picker/embedder-picker';
 import type { TargetResults } from './target-results';
 import { RunControl } from '../shared/run-control';
+import { StoredReferenceList, type StoredRefs } from '../shared/stored-references';
 import { loadBuiltinEntries, publicTextFetcher } from '../shared/public-text';
 import { stageFormStyles } from '../shared/form-styles';
 import type { LlmService } from '../../contracts/llm';
@@ -39,7 +39,6 @@ import './target-results';
 import { errorText } from '../shared/error-text';
 
 type Phase = 'idle' | 'running' | 'done';
-type StoredRefs = Pick<ReferenceStoreApi, 'listReferences' | 'getReferenceInfo' | 'loadReferenceCloud'>;
 
 interface TargetRowForm {
   query: string;
@@ -121,7 +120,6 @@ export class TargetStage extends LitElement {
   @state() private poolRecords: PersonaRecord[] = [];
   @state() private querySetId = '';
   @state() private builtins: BuiltinEntry[] = [];
-  @state() private stored: ReferenceInfo[] | undefined;
   @state() private phase: Phase = 'idle';
   @state() private progress: Progress | undefined;
   @state() private result: TargetStageResult | undefined;
@@ -130,6 +128,7 @@ export class TargetStage extends LitElement {
   @state() private status = '';
 
   private readonly control = new RunControl(this);
+  private readonly storedRefs = new StoredReferenceList(this, () => this.store(), (text) => (this.status = text));
 
   static override styles = [
     tokens,
@@ -196,7 +195,7 @@ export class TargetStage extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if ((changed.has('references') || changed.has('referenceServices' as keyof TargetStage)) && this.store()) void this.loadStored();
+    if ((changed.has('references') || changed.has('referenceServices' as keyof TargetStage)) && this.store()) void this.storedRefs.load();
   }
 
   private store(): StoredRefs | undefined {
@@ -227,15 +226,6 @@ export class TargetStage extends LitElement {
     } catch {
       this.suggestions = [];
       this.poolRecords = [];
-    }
-  }
-
-  private async loadStored(): Promise<void> {
-    try {
-      this.stored = await this.store()!.listReferences();
-    } catch (e) {
-      this.stored = [];
-      this.status = `Stored references could not be listed: ${errorText(e)}`;
     }
   }
 
@@ -500,7 +490,7 @@ export class TargetStage extends LitElement {
         ? html`<label>Stored reference
             <select name="storedRef" @change=${(e: Event) => (this.storedRef = (e.target as HTMLSelectElement).value)}>
               <option value="">Choose…</option>
-              ${(this.stored ?? []).map((r) => html`<option value=${r.id} ?selected=${r.id === this.storedRef}>${r.name}</option>`)}
+              ${(this.storedRefs.list ?? []).map((r) => html`<option value=${r.id} ?selected=${r.id === this.storedRef}>${r.name}</option>`)}
             </select></label>`
         : nothing}
       <p class="hint">The built-in regional entries are approximate (see the Profile stage); import the IPIP-FFM file for real regional norms.</p>
