@@ -4,7 +4,7 @@
  * actually used, the seed, the backend (WebGPU adapter, or the CPU with its reason), the package
  * version and the timings. Plain JSON; the selected rows go in the CSV beside it.
  */
-import { name as packageName, version as packageVersion } from '../../package.json';
+import { APP_INFO, PACKAGE_VERSIONS } from '../core/package-info';
 import type { AlignMethodName, AlignResult } from '../core/align/methods';
 import type { BackendReport } from './align-runner';
 import type { LoadedPool, LoadedReference } from './align-inputs';
@@ -15,6 +15,8 @@ export const MANIFEST_FORMAT = 'persona-align/align-run@1';
 export interface RunManifest {
   format: typeof MANIFEST_FORMAT;
   app: { name: string; version: string };
+  /** Declared versions of the runtime libraries (package.json `dependencies`). */
+  packages: Record<string, string>;
   createdAt: string;
   method: AlignMethodName;
   seed: number;
@@ -77,7 +79,8 @@ export function buildManifest(p: ManifestParts): RunManifest {
   for (const [k, v] of Object.entries(r.timings)) timings[`method.${k}`] = v;
   return {
     format: MANIFEST_FORMAT,
-    app: { name: packageName, version: packageVersion },
+    app: { ...APP_INFO },
+    packages: { ...PACKAGE_VERSIONS },
     createdAt: (p.createdAt ?? new Date()).toISOString(),
     method: p.method,
     seed: p.seed,

@@ -5,7 +5,7 @@
  * alignment method, the seed, the counts at each step, the energy distances of the four selections
  * and the SHA-256 of each selection. Same seed and inputs ⇒ same selection hashes.
  */
-import { name as packageName, version as packageVersion } from '../../../package.json';
+import { APP_INFO, PACKAGE_VERSIONS } from '../package-info';
 import { sha256Hex } from '../stages/hash';
 import type { PreparedPool, SelectionKey, TargetCounts, TargetResult } from './build';
 import { SELECTION_KEYS } from './build';
@@ -17,6 +17,8 @@ export const TARGET_MANIFEST_FORMAT = 'persona-align/target-run@1';
 export interface TargetManifest {
   format: typeof TARGET_MANIFEST_FORMAT;
   app: { name: string; version: string };
+  /** Declared versions of the runtime libraries (package.json `dependencies`). */
+  packages: Record<string, string>;
   createdAt: string;
   seed: number;
   query: string;
@@ -58,7 +60,8 @@ export async function buildTargetManifest(prepared: PreparedPool, r: TargetResul
   const a = prepared.adapter;
   return {
     format: TARGET_MANIFEST_FORMAT,
-    app: { name: packageName, version: packageVersion },
+    app: { ...APP_INFO },
+    packages: { ...PACKAGE_VERSIONS },
     createdAt: createdAt.toISOString(),
     seed: r.spec.seed,
     query: r.spec.query,

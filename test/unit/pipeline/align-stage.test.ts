@@ -42,6 +42,8 @@ describe('runAlignStage', () => {
     expect(m.method).toBe('nearest');
     expect(m.seed).toBe(7);
     expect(m.app.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(m.packages['@huggingface/transformers']).toMatch(/\d+\.\d+/);
+    expect(m.packages['@mlc-ai/web-llm']).toMatch(/\d+\.\d+/);
     expect(m.inputs.pool.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(m.inputs.pool.n).toBe(2000);
     expect(m.inputs.reference.details.entryId).toBe('global');
