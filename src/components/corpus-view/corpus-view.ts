@@ -23,6 +23,7 @@ import '../import-progress/import-progress';
 import '../skip-report/skip-report';
 import '../corpus-list/corpus-list';
 import '../author-browser/author-browser';
+import { errorText } from '../shared/error-text';
 
 /** Which corpus to show; `replace` for automatic changes that should not add a history entry. */
 export interface OpenCorpusDetail {
@@ -117,7 +118,7 @@ export class CorpusView extends LitElement {
       this.corpora = await this.store.listCorpora();
       this.listError = '';
     } catch (e) {
-      this.listError = messageOf(e);
+      this.listError = errorText(e);
       this.corpora = [];
     }
     // Coming to the stage without an id: reopen the corpus chosen last time, if it still exists.
@@ -163,7 +164,7 @@ export class CorpusView extends LitElement {
         }
       }
     } catch (err) {
-      this.importState = { kind: 'failed', message: messageOf(err) };
+      this.importState = { kind: 'failed', message: errorText(err) };
       return;
     }
     await this.runImport(importer, req);
@@ -180,7 +181,7 @@ export class CorpusView extends LitElement {
       this.select(corpus.id);
       this.importState = { kind: 'done', corpus };
     } catch (err) {
-      this.importState = isAppError(err, 'AbortError') ? { kind: 'cancelled' } : { kind: 'failed', message: messageOf(err) };
+      this.importState = isAppError(err, 'AbortError') ? { kind: 'cancelled' } : { kind: 'failed', message: errorText(err) };
     }
     this.dataChanged();
   }
@@ -201,7 +202,7 @@ export class CorpusView extends LitElement {
       if (this.importState.kind === 'done' && this.importState.corpus.id === id) this.importState = { kind: 'idle' };
       this.notice = `“${name}” was deleted.`;
     } catch (err) {
-      this.listError = messageOf(err);
+      this.listError = errorText(err);
     } finally {
       this.deletingId = null;
     }
@@ -270,10 +271,6 @@ export class CorpusView extends LitElement {
         </div>`;
     }
   }
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 declare global {

@@ -8,6 +8,7 @@ import { isLoopback } from '../../llm/net';
 import { modelServicesContext } from '../model-manager/context';
 import { createWebLlmModelServices } from '../model-manager/services';
 import { llmChoiceContext, sharedLlmChoice, type LlmChoice } from './context';
+import { errorText } from '../shared/error-text';
 
 export type Mode = 'webgpu' | 'http';
 
@@ -200,10 +201,6 @@ export class LlmBackendPicker extends LitElement {
         : nothing}
     `;
   }
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 declare global {

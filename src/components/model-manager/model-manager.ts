@@ -20,6 +20,7 @@ import { MODEL_LOAD, type ModelLoadDetail } from '../model-table/model-table';
 import '../model-table/model-table';
 import { modelServicesContext, type ModelServices } from './context';
 import { deviceFitFrom, downloadFigures, modelRows, type ModelFilter } from './figures';
+import { errorText } from '../shared/error-text';
 
 /** Fired (bubbling, composed) when a model finished loading; detail: its LlmModelInfo. */
 export const MODEL_LOADED = 'pa-model-loaded';
@@ -116,7 +117,7 @@ export class ModelManager extends LitElement {
       this.cached = await s.cache.list();
       await this.refreshLoaded();
     } catch (e) {
-      this.error = message(e);
+      this.error = errorText(e);
     }
   }
 
@@ -138,7 +139,7 @@ export class ModelManager extends LitElement {
         if (this.job) this.job = { ...this.job, progress: p };
       });
     } catch (e) {
-      this.error = (e as Error).name === 'AbortError' ? '' : message(e);
+      this.error = (e as Error).name === 'AbortError' ? '' : errorText(e);
       if ((e as Error).name === 'AbortError') this.status = `${heading}: cancelled.`;
     } finally {
       this.job = undefined;
@@ -263,10 +264,6 @@ export class ModelManager extends LitElement {
       </section>
     `;
   }
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 declare global {

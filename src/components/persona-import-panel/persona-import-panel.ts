@@ -10,6 +10,7 @@ import { personaImportServices, type PersonaImportServices } from './services';
 import type { PersonaMappingDialog } from './persona-mapping-dialog';
 import './persona-mapping-dialog';
 import './persona-import-progress';
+import { errorText } from '../shared/error-text';
 
 /**
  * <persona-import-panel>: "Bring your own personas". Pick a persona file (JSONL, JSON, CSV, TSV,
@@ -167,10 +168,6 @@ export class PersonaImportPanel extends LitElement {
       </tr>`)}</tbody>
     </table>`;
   }
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 declare global {

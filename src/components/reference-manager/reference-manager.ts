@@ -15,6 +15,7 @@ import { CANCEL_REFERENCE_IMPORT } from '../reference-progress/reference-progres
 import '../reference-progress/reference-progress';
 import { referenceServicesContext, type ReferenceServices } from './context';
 import { formatDate, kindLabel } from './figures';
+import { errorText } from '../shared/error-text';
 
 /** Fired (bubbling, composed) after a reference was stored or deleted; detail: its id. */
 export const REFERENCES_CHANGED = 'pa-references-changed';
@@ -150,7 +151,7 @@ export class ReferenceManager extends LitElement {
           this.builtin = b;
           this.builtinError = '';
         },
-        (e: unknown) => (this.builtinError = messageOf(e)),
+        (e: unknown) => (this.builtinError = errorText(e)),
       );
     }
   }
@@ -175,7 +176,7 @@ export class ReferenceManager extends LitElement {
       this.listError = '';
       if (this.selectedId && !this.refs.some((r) => r.id === this.selectedId)) this.select(undefined);
     } catch (e) {
-      this.listError = messageOf(e);
+      this.listError = errorText(e);
     }
   }
 
@@ -191,7 +192,7 @@ export class ReferenceManager extends LitElement {
         if (token === this.cloudToken) this.cloud = c;
       },
       (e: unknown) => {
-        if (token === this.cloudToken) this.detailError = messageOf(e);
+        if (token === this.cloudToken) this.detailError = errorText(e);
       },
     );
   }
@@ -235,7 +236,7 @@ export class ReferenceManager extends LitElement {
       this.announceChange(info.id);
     } catch (e) {
       if (isAbort(e)) this.status = 'Import cancelled; nothing was stored.';
-      else this.error = messageOf(e);
+      else this.error = errorText(e);
     } finally {
       this.job = undefined;
       this.cancelling = false;
@@ -255,7 +256,7 @@ export class ReferenceManager extends LitElement {
       this.focusNext = 'button[data-action="view"], #stored-h';
       this.announceChange(info.id);
     } catch (e) {
-      this.error = messageOf(e);
+      this.error = errorText(e);
     }
   }
 
@@ -333,10 +334,6 @@ export class ReferenceManager extends LitElement {
       </tbody>
     </table>`;
   }
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 function isAbort(e: unknown): boolean {
