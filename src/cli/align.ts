@@ -13,11 +13,11 @@
  * --standardize says.
  * Exit codes: 0 done, 2 bad input or usage, 1 anything else.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import Papa from 'papaparse';
 import { makeCloud, subsetCloud, type WeightedCloud } from '../core/cloud';
-import { AppError, isAppError } from '../core/errors';
+import { AppError } from '../core/errors';
 import { TRAITS } from '../core/traits';
 import { parsePersonaJsonl } from '../core/persona-jsonl';
 import { cpuKernelFactory } from '../core/align/cpu-kernel';
@@ -26,7 +26,8 @@ import { ALIGN_METHODS, DEFAULT_METHOD, align, isAlignMethod, type AlignMethodNa
 import { diagnose, randomSubset, type Diagnostics } from '../core/align/diagnostics';
 import { DEFAULT_HOLDOUT, MAX_HOLDOUT, evaluationFloor, evaluationReference, type EvaluationInfo } from '../core/align/holdout';
 import { applyStandardizer, standardizerOf } from '../core/align/stats';
-import { UsageError, unknownFlag, walkArgs } from './args';
+import { numberArg, UsageError, unknownFlag, walkArgs } from './args';
+import { readTextFile, runCommand, type CliIo } from './command';
 
 const USAGE = `usage: npm run align -- --pool pool.csv --reference ref.csv --size K [--method ${Object.keys(ALIGN_METHODS).join('|')}]
   [--seed N] [--out aligned.csv] [--json] [--epsilon E] [--tol T] [--max-iter N] [--no-eps-scaling]
@@ -57,28 +58,23 @@ export interface AlignCliArgs {
 
 export function parseAlignArgs(argv: string[]): AlignCliArgs {
   const a: Partial<AlignCliArgs> & { json: boolean; epsScaling: boolean; standardize: boolean } = { json: false, epsScaling: true, standardize: true };
-  const num = (flag: string, v: string, integer = false): number => {
-    const x = Number(v);
-    if (v.trim() === '' || !Number.isFinite(x) || (integer && !Number.isInteger(x))) throw new UsageError(`${flag} needs ${integer ? 'an integer' : 'a number'}, got "${v}"`);
-    return x;
-  };
   for (const { arg, flag, value } of walkArgs(argv)) {
     switch (flag) {
       case '--pool': a.pool = value(); break;
       case '--reference': a.reference = value(); break;
-      case '--size': a.size = num(flag, value(), true); break;
+      case '--size': a.size = numberArg(flag, value(), true); break;
       case '--method': {
         const m = value();
         if (!isAlignMethod(m)) throw new UsageError(`unknown method "${m}"; use one of ${Object.keys(ALIGN_METHODS).join(', ')}`);
         a.method = m;
         break;
       }
-      case '--seed': a.seed = num(flag, value(), true); break;
+      case '--seed': a.seed = numberArg(flag, value(), true); break;
       case '--out': a.out = value(); break;
       case '--json': a.json = true; break;
-      case '--epsilon': a.epsilon = num(flag, value()); break;
-      case '--tol': a.tol = num(flag, value()); break;
-      case '--max-iter': a.maxIter = num(flag, value(), true); break;
+      case '--epsilon': a.epsilon = numberArg(flag, value()); break;
+      case '--tol': a.tol = numberArg(flag, value()); break;
+      case '--max-iter': a.maxIter = numberArg(flag, value(), true); break;
       case '--no-eps-scaling': a.epsScaling = false; break;
       case '--backend': {
         const b = value();
@@ -86,13 +82,13 @@ export function parseAlignArgs(argv: string[]): AlignCliArgs {
         a.backend = b;
         break;
       }
-      case '--threads': a.threads = num(flag, value(), true); break;
+      case '--threads': a.threads = numberArg(flag, value(), true); break;
       case '--traits': a.traits = value().split(',').map((s) => s.trim()).filter(Boolean); break;
-      case '--centroids': a.centroids = num(flag, value(), true); break;
+      case '--centroids': a.centroids = numberArg(flag, value(), true); break;
       case '--standardize': a.standardize = true; break;
       case '--no-standardize': a.standardize = false; break;
       case '--holdout': {
-        const f = num(flag, value());
+        const f = numberArg(flag, value());
         if (f < 0 || f > MAX_HOLDOUT) throw new UsageError(`--holdout is a share from 0 to ${MAX_HOLDOUT} (e.g. ${DEFAULT_HOLDOUT}; 0 = evaluate in-sample), got ${f}`);
         a.holdout = f;
         break;
@@ -136,12 +132,7 @@ export interface CsvTable {
  */
 export function readPoolTable(file: string, warn: (line: string) => void = () => {}): CsvTable {
   if (!/\.jsonl$/i.test(file)) return readCsv(file);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new AppError('InputError', `cannot read ${file}: ${(e as Error).message}`);
-  }
+  const text = readTextFile(file);
   const all = parsePersonaJsonl(text, file);
   const scored = all.filter((p) => p.traits !== undefined);
   if (scored.length === 0) throw new AppError('InputError', 'no persona has trait scores yet; run the profile stage first (npm run pipeline -- --stages profile).', { file });
@@ -150,12 +141,7 @@ export function readPoolTable(file: string, warn: (line: string) => void = () =>
 }
 
 export function readCsv(file: string): CsvTable {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new AppError('InputError', `cannot read ${file}: ${(e as Error).message}`);
-  }
+  const text = readTextFile(file);
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy' });
   const [header, ...rows] = parsed.data;
   if (!header || header.length === 0) throw new AppError('InputError', 'the file is empty: it needs a header row and at least one data row.', { file });
@@ -233,24 +219,11 @@ async function kernelFactory(args: AlignCliArgs): Promise<{ factory: PairKernelF
   return { factory: cpuKernelFactory(), close: async () => undefined };
 }
 
-export interface AlignCliIo {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
+export type AlignCliIo = CliIo;
 
 /** Runs the command; returns the exit code. */
 export async function runAlignCli(argv: string[], io: AlignCliIo): Promise<number> {
-  let args: AlignCliArgs;
-  try {
-    args = parseAlignArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr(e.message);
-      return e.exitCode;
-    }
-    throw e;
-  }
-  try {
+  return runCommand(io, () => parseAlignArgs(argv), async (args) => {
     const t0 = performance.now();
     const poolT = readPoolTable(args.pool, io.stderr);
     const refT = readCsv(args.reference);
@@ -324,14 +297,7 @@ export async function runAlignCli(argv: string[], io: AlignCliIo): Promise<numbe
       io.stdout(report(args, traits, result.method, before, after, floor, result.ot, result.ess, pool.n, timings, ev.evaluation));
     }
     return 0;
-  } catch (e) {
-    if (isAppError(e)) {
-      io.stderr(`${e.name}: ${e.message}`);
-      return e.name === 'InputError' || e.name === 'FormatError' || e.name === 'GpuError' ? 2 : 1;
-    }
-    io.stderr(e instanceof Error ? (e.stack ?? e.message) : String(e));
-    return 1;
-  }
+  }, ['InputError', 'FormatError', 'GpuError']);
 }
 
 function report(

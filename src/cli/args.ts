@@ -1,5 +1,5 @@
 /**
- * The argument walk shared by the Node CLIs (align, corpus, pipeline, reference). Each CLI keeps
+ * The argument walk shared by the Node CLIs (align, corpus, pipeline, reference, target). Each CLI keeps
  * its own `switch` over the flags (so its flags and messages read in one place); this module owns
  * the walk itself: `--flag value` and `--flag=value`, a missing value, and the usage error that
  * every CLI turns into exit code 2.
@@ -40,6 +40,13 @@ export function* walkArgs(argv: readonly string[]): Generator<ArgItem> {
       },
     };
   }
+}
+
+/** A flag's number (`integer`: a whole one); anything else is a UsageError naming the flag. */
+export function numberArg(flag: string, v: string, integer = false): number {
+  const x = Number(v);
+  if (v.trim() === '' || !Number.isFinite(x) || (integer && !Number.isInteger(x))) throw new UsageError(`${flag} needs ${integer ? 'an integer' : 'a number'}, got "${v}"`);
+  return x;
 }
 
 /** The error for a flag no `case` took: "unknown WORD ARG", then the usage text when given. */

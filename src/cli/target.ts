@@ -11,7 +11,7 @@
  * retrieval only, global alignment only, retrieval + re-alignment — with the counts at each step.
  * Exit codes: 0 done, 2 bad input or usage, 1 anything else.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EmbedderInfo, EmbedderService, Embeddings, EmbedOptions } from '../contracts/embedder';
@@ -19,7 +19,7 @@ import { ALIGN_METHODS, DEFAULT_METHOD, isAlignMethod } from '../core/align/meth
 import { DEFAULT_HOLDOUT, MAX_HOLDOUT } from '../core/align/holdout';
 import { subsetCloud } from '../core/cloud';
 import { createLexicalEmbedderService, LEXICAL_MODEL_ID } from '../core/embed/lexical-service';
-import { AppError, isAppError } from '../core/errors';
+import { AppError } from '../core/errors';
 import { parsePersonaJsonl } from '../core/persona-jsonl';
 import { parseReferenceCsv } from '../core/reference/reference-csv';
 import { REGION_PRESETS } from '../core/reference/regions';
@@ -28,7 +28,8 @@ import { buildTarget, prepareTargetPool, SELECTION_KEYS, SELECTION_LABELS, type 
 import { buildTargetManifest, targetManifestJson } from '../core/target/manifest';
 import { comparisonRows, countSteps, targetCsv } from '../core/target/report';
 import { candidateRuleText, makeTargetSpec, type CandidateRule } from '../core/target/spec';
-import { UsageError, unknownFlag, walkArgs } from './args';
+import { numberArg, UsageError, unknownFlag, walkArgs } from './args';
+import { readTextFile, runCommand, type CliIo } from './command';
 
 const USAGE = `usage: npm run target -- --personas personas.jsonl --reference ref.csv --query "adults in East Asia" --size K
   [--region ${REGION_PRESETS.slice(0, 3).map((r) => r.id).join('|')}|… | --countries JP,KR]   the group's countries (filters the reference's country column)
@@ -59,27 +60,22 @@ export interface TargetCliArgs {
 
 export function parseTargetArgs(argv: string[]): TargetCliArgs {
   const a: Partial<TargetCliArgs> & { filters: Record<string, string[]>; json: boolean } = { filters: {}, json: false };
-  const num = (flag: string, v: string, integer = false): number => {
-    const x = Number(v);
-    if (v.trim() === '' || !Number.isFinite(x) || (integer && !Number.isInteger(x))) throw new UsageError(`${flag} needs ${integer ? 'an integer' : 'a number'}, got "${v}"`);
-    return x;
-  };
   for (const { arg, flag, value } of walkArgs(argv)) {
     switch (flag) {
       case '--personas': a.personas = value(); break;
       case '--reference': a.reference = value(); break;
       case '--query': a.query = value(); break;
-      case '--size': a.size = num(flag, value(), true); break;
+      case '--size': a.size = numberArg(flag, value(), true); break;
       case '--region': a.region = value(); break;
       case '--countries': a.countries = value().split(',').map((s) => s.trim()).filter(Boolean); break;
       case '--top': {
         if (a.candidates?.mode === 'minScore') throw new UsageError('give --top or --min-score, not both');
-        a.candidates = { mode: 'top', n: num(flag, value(), true) };
+        a.candidates = { mode: 'top', n: numberArg(flag, value(), true) };
         break;
       }
       case '--min-score': {
         if (a.candidates?.mode === 'top') throw new UsageError('give --top or --min-score, not both');
-        a.candidates = { mode: 'minScore', score: num(flag, value()) };
+        a.candidates = { mode: 'minScore', score: numberArg(flag, value()) };
         break;
       }
       case '--filter': {
@@ -99,12 +95,12 @@ export function parseTargetArgs(argv: string[]): TargetCliArgs {
         break;
       }
       case '--holdout': {
-        const f = num(flag, value());
+        const f = numberArg(flag, value());
         if (f < 0 || f > MAX_HOLDOUT) throw new UsageError(`--holdout is a share from 0 to ${MAX_HOLDOUT} (0 = evaluate in-sample), got ${f}`);
         a.holdout = f;
         break;
       }
-      case '--seed': a.seed = num(flag, value(), true); break;
+      case '--seed': a.seed = numberArg(flag, value(), true); break;
       case '--out': a.out = value(); break;
       case '--manifest': a.manifest = value(); break;
       case '--json': a.json = true; break;
@@ -134,25 +130,14 @@ export function parseTargetArgs(argv: string[]): TargetCliArgs {
   };
 }
 
-export interface TargetCliIo {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new AppError('InputError', `cannot read ${file}: ${(e as Error).message}`);
-  }
-}
+export type TargetCliIo = CliIo;
 
 /**
  * The reference CSV, filtered to the group's countries through its `country` column; a file
  * without one is taken as the group's reference as it is (and says so in the notes).
  */
 export async function readTargetReference(file: string, countries: readonly string[] | undefined): Promise<TargetReference> {
-  const text = readText(file);
+  const text = readTextFile(file);
   const parsed = parseReferenceCsv(text, { file });
   const notes: string[] = [];
   let cloud = parsed.cloud;
@@ -230,17 +215,7 @@ async function nodeAdapter(): Promise<TargetServices['adapter']> {
 }
 
 export async function runTargetCli(argv: string[], io: TargetCliIo): Promise<number> {
-  let args: TargetCliArgs;
-  try {
-    args = parseTargetArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr(e.message);
-      return e.exitCode;
-    }
-    throw e;
-  }
-  try {
+  return runCommand(io, () => parseTargetArgs(argv), async (args) => {
     const spec = makeTargetSpec({
       query: args.query,
       size: args.size,
@@ -252,7 +227,7 @@ export async function runTargetCli(argv: string[], io: TargetCliIo): Promise<num
       seed: args.seed,
       holdout: args.holdout,
     });
-    const text = readText(args.personas);
+    const text = readTextFile(args.personas);
     const records = parsePersonaJsonl(text, args.personas);
     const reference = await readTargetReference(args.reference, spec.group?.countries);
     const useAdapter = args.adapter ?? true;
@@ -290,14 +265,7 @@ export async function runTargetCli(argv: string[], io: TargetCliIo): Promise<num
       io.stdout(lines.join('\n'));
     }
     return 0;
-  } catch (e) {
-    if (isAppError(e)) {
-      io.stderr(`${e.name}: ${e.message}`);
-      return e.name === 'InputError' || e.name === 'FormatError' || e.name === 'ModelError' ? 2 : 1;
-    }
-    io.stderr(e instanceof Error ? (e.stack ?? e.message) : String(e));
-    return 1;
-  }
+  }, ['InputError', 'FormatError', 'ModelError']);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
