@@ -32,7 +32,7 @@ import { pathToFileURL } from 'node:url';
 import pkg from '../../package.json';
 import type { ColumnMapping, CorpusFormat, CorpusReadOptions, CorpusSource } from '../contracts/corpus';
 import type { AuthorSummary } from '../contracts/corpus-store';
-import type { LlmService } from '../contracts/llm';
+import type { LlmModelInfo, LlmService } from '../contracts/llm';
 import { CORPUS_EXTENSIONS, countWords, isHiddenPath, readCorpus } from '../core/corpus';
 import { selectAuthors } from '../core/corpus-filter';
 import { isAppError } from '../core/errors';
@@ -318,6 +318,64 @@ async function stageSummaries(store: ReturnType<typeof openFileStore>, runKey: s
   return stages;
 }
 
+/**
+ * Opens `out` for run `runKey`: refuses a directory that holds another run (`differs`: what makes
+ * runs differ), then takes the directory's lock. A number is the exit code, after the message.
+ */
+function openRunDir(out: string, runKey: string, differs: string): { manifestPath: string; previous: { runId?: string; invocations?: unknown[] } | undefined; unlock: () => void } | number {
+  const manifestPath = join(out, 'manifest.json');
+  const previous = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as { runId?: string; invocations?: unknown[] }) : undefined;
+  if (previous?.runId !== undefined && previous.runId !== runKey) {
+    console.error(`pipeline: ${out} holds a run with other ${differs} (run ${previous.runId}, this one ${runKey}); use another --out to start a new run.`);
+    return 2;
+  }
+  try {
+    return { manifestPath, previous, unlock: lockDir(out) };
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+    console.error(`pipeline: ${e.message}`);
+    return 2;
+  }
+}
+
+/** Ctrl-C pauses the run after the current call (the same --out resumes it); returns the remover. */
+function pauseOnSigint(ctrl: AbortController): () => void {
+  const onSigint = (): void => {
+    console.error('\npipeline: stopping after the current call (run again with the same --out to resume)…');
+    abortJob(ctrl, 'pause');
+  };
+  process.once('SIGINT', onSigint);
+  return () => process.removeListener('SIGINT', onSigint);
+}
+
+function writePersonas(out: string, personas: readonly StoredPersona[]): void {
+  writeAtomic(join(out, 'personas.jsonl'), personas.map((p) => JSON.stringify(personaLine(p))).join('\n') + (personas.length ? '\n' : ''));
+}
+
+/** The manifest's first fields: its format, the run, the app, and the model that ran (the test engine flagged). */
+function manifestHead(runKey: string, args: PipelineArgs, info: LlmModelInfo, endpoint: { baseUrl?: string }): Record<string, unknown> {
+  return {
+    format: PIPELINE_MANIFEST_FORMAT,
+    runId: runKey,
+    app: { name: pkg.name, version: pkg.version },
+    engine: args.engine,
+    ...(args.engine === 'test' ? { warning: 'TEST ENGINE: outputs are computed from hashes of the prompts by a deterministic stand-in, not by a language model. Not for research use.' } : {}),
+    model: describeBackend(info, endpoint),
+    modelInfo: { contextWindow: info.contextWindow, supportsLogprobs: info.supportsLogprobs, supportsJsonSchema: info.supportsJsonSchema, supportsPrefixReuse: info.supportsPrefixReuse },
+  };
+}
+
+/** The manifest's results: package versions, the stages, persona counts and the questionnaire summary. */
+function manifestResults(stages: Record<string, unknown>, personas: readonly StoredPersona[]): Record<string, unknown> {
+  const deps = { ...(pkg as { dependencies?: Record<string, string> }).dependencies };
+  return {
+    packages: { node: process.version, [pkg.name]: pkg.version, ...deps },
+    stages,
+    personas: { total: personas.length, kept: personas.filter((p) => p.quality?.kept).length, profiled: personas.filter((p) => p.status === 'profiled').length },
+    questionnaire: summarizeQuestionnaire(personas),
+  };
+}
+
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
   let args: PipelineArgs;
   try {
@@ -355,28 +413,13 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   };
   // The run's identity: inputs, model and options (not the limit: a larger limit continues the run).
   const runKey = createHash('sha256').update(JSON.stringify({ inputs: corpus.inputs.map((i) => i.sha256), engine: args.engine, model: info.id, options: described })).digest('hex').slice(0, 16);
-  const manifestPath = join(args.out, 'manifest.json');
-  const previous = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as { runId?: string; invocations?: unknown[] }) : undefined;
-  if (previous?.runId !== undefined && previous.runId !== runKey) {
-    console.error(`pipeline: ${args.out} holds a run with other inputs, model or options (run ${previous.runId}, this one ${runKey}); use another --out to start a new run.`);
-    return 2;
-  }
+  const dir = openRunDir(args.out, runKey, 'inputs, model or options');
+  if (typeof dir === 'number') return dir;
+  const { manifestPath, previous, unlock } = dir;
 
-  let unlock: () => void;
-  try {
-    unlock = lockDir(args.out);
-  } catch (e) {
-    if (!isAppError(e)) throw e;
-    console.error(`pipeline: ${e.message}`);
-    return 2;
-  }
   const store = openFileStore(args.out);
   const ctrl = new AbortController();
-  const onSigint = (): void => {
-    console.error('\npipeline: stopping after the current call (run again with the same --out to resume)…');
-    abortJob(ctrl, 'pause');
-  };
-  process.once('SIGINT', onSigint);
+  const stopPausing = pauseOnSigint(ctrl);
   let result: PipelineResult | undefined;
   let failure: string | undefined;
   let lastLine = 0;
@@ -398,22 +441,15 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     failure = `${e.name}: ${e.message}`;
     console.error(`pipeline: ${failure}`);
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    stopPausing();
   }
 
   const personas = await store.listPersonas(corpus.corpusId);
-  writeAtomic(join(args.out, 'personas.jsonl'), personas.map((p) => JSON.stringify(personaLine(p))).join('\n') + (personas.length ? '\n' : ''));
+  writePersonas(args.out, personas);
   const stages = await stageSummaries(store, runKey, result);
-  const deps = { ...(pkg as { dependencies?: Record<string, string> }).dependencies };
   const invocation = { at: new Date(t0).toISOString(), argv: [...argv], limit: args.limit ?? null, stages: args.stages, timings: { readCorpusMs: tRead, totalMs: Date.now() - t0 }, failure: failure ?? null };
   const manifest = {
-    format: PIPELINE_MANIFEST_FORMAT,
-    runId: runKey,
-    app: { name: pkg.name, version: pkg.version },
-    engine: args.engine,
-    ...(args.engine === 'test' ? { warning: 'TEST ENGINE: outputs are computed from hashes of the prompts by a deterministic stand-in, not by a language model. Not for research use.' } : {}),
-    model: describeBackend(info, endpoint),
-    modelInfo: { contextWindow: info.contextWindow, supportsLogprobs: info.supportsLogprobs, supportsJsonSchema: info.supportsJsonSchema, supportsPrefixReuse: info.supportsPrefixReuse },
+    ...manifestHead(runKey, args, info, endpoint),
     corpusId: corpus.corpusId,
     inputs: corpus.inputs,
     corpus: corpus.summary,
@@ -421,10 +457,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     options: described,
     prompts: { mine: described.mine['prompt'], mineNotes: described.mine['notesPrompt'], mineReduce: described.mine['reducePrompt'], quality: described.quality['prompt'], profile: described.profile['prompt'] },
     decoding: { mine: options.mine.decoding, quality: options.quality.decoding, profile: { method: options.profile.method, temperature: options.profile.temperature, repeats: options.profile.repeats } },
-    packages: { node: process.version, [pkg.name]: pkg.version, ...deps },
-    stages,
-    personas: { total: personas.length, kept: personas.filter((p) => p.quality?.kept).length, profiled: personas.filter((p) => p.status === 'profiled').length },
-    questionnaire: summarizeQuestionnaire(personas),
+    ...manifestResults(stages, personas),
     invocations: [...(previous?.invocations ?? []), invocation],
   };
   writeAtomic(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
@@ -497,20 +530,9 @@ async function mainPersonas(args: PipelineArgs, argv: readonly string[]): Promis
   const options = { ...base, quality: setQualityOptions(base.quality) };
   const described = { quality: await describeOptions(options.quality), profile: await describeOptions(options.profile) };
   const runKey = createHash('sha256').update(JSON.stringify({ inputs: [sha256], mapping, engine: args.engine, model: info.id, options: described })).digest('hex').slice(0, 16);
-  const manifestPath = join(args.out, 'manifest.json');
-  const previous = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as { runId?: string; invocations?: unknown[] }) : undefined;
-  if (previous?.runId !== undefined && previous.runId !== runKey) {
-    console.error(`pipeline: ${args.out} holds a run with other inputs, mapping, model or options (run ${previous.runId}, this one ${runKey}); use another --out to start a new run.`);
-    return 2;
-  }
-  let unlock: () => void;
-  try {
-    unlock = lockDir(args.out);
-  } catch (e) {
-    if (!isAppError(e)) throw e;
-    console.error(`pipeline: ${e.message}`);
-    return 2;
-  }
+  const dir = openRunDir(args.out, runKey, 'inputs, mapping, model or options');
+  if (typeof dir === 'number') return dir;
+  const { manifestPath, previous, unlock } = dir;
   const store = openFileStore(args.out);
   // Personas a resumed run already has keep their stage results; only new ones are written.
   const fresh: StoredPersona[] = [];
@@ -524,11 +546,7 @@ async function mainPersonas(args: PipelineArgs, argv: readonly string[]): Promis
   if (fresh.length > 0) await store.putPersonas(fresh);
 
   const ctrl = new AbortController();
-  const onSigint = (): void => {
-    console.error('\npipeline: stopping after the current call (run again with the same --out to resume)…');
-    abortJob(ctrl, 'pause');
-  };
-  process.once('SIGINT', onSigint);
+  const stopPausing = pauseOnSigint(ctrl);
   const result: PipelineResult = { jobs: {}, complete: false };
   let failure: string | undefined;
   let lastLine = 0;
@@ -553,22 +571,15 @@ async function mainPersonas(args: PipelineArgs, argv: readonly string[]): Promis
     failure = `${e.name}: ${e.message}`;
     console.error(`pipeline: ${failure}`);
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    stopPausing();
   }
 
   const personas = await store.listPersonas(setId);
-  writeAtomic(join(args.out, 'personas.jsonl'), personas.map((p) => JSON.stringify(personaLine(p))).join('\n') + (personas.length ? '\n' : ''));
+  writePersonas(args.out, personas);
   const stages = await stageSummaries(store, runKey, result);
-  const deps = { ...(pkg as { dependencies?: Record<string, string> }).dependencies };
   const invocation = { at: new Date(t0).toISOString(), argv: [...argv], limit: args.limit ?? null, stages: args.stages, timings: { readPersonasMs: tRead, totalMs: Date.now() - t0 }, failure: failure ?? null };
   const manifest = {
-    format: PIPELINE_MANIFEST_FORMAT,
-    runId: runKey,
-    app: { name: pkg.name, version: pkg.version },
-    engine: args.engine,
-    ...(args.engine === 'test' ? { warning: 'TEST ENGINE: outputs are computed from hashes of the prompts by a deterministic stand-in, not by a language model. Not for research use.' } : {}),
-    model: describeBackend(info, endpoint),
-    modelInfo: { contextWindow: info.contextWindow, supportsLogprobs: info.supportsLogprobs, supportsJsonSchema: info.supportsJsonSchema, supportsPrefixReuse: info.supportsPrefixReuse },
+    ...manifestHead(runKey, args, info, endpoint),
     corpusId: setId,
     inputs: [{ name: path, size: statSync(path).size, sha256 }],
     // Provenance of an imported set: which file, read how, and what was left out.
@@ -580,10 +591,7 @@ async function mainPersonas(args: PipelineArgs, argv: readonly string[]): Promis
     options: described,
     prompts: { quality: described.quality['prompt'], profile: described.profile['prompt'] },
     decoding: { quality: options.quality.decoding, profile: { method: options.profile.method, temperature: options.profile.temperature, repeats: options.profile.repeats } },
-    packages: { node: process.version, [pkg.name]: pkg.version, ...deps },
-    stages,
-    personas: { total: personas.length, kept: personas.filter((p) => p.quality?.kept).length, profiled: personas.filter((p) => p.status === 'profiled').length },
-    questionnaire: summarizeQuestionnaire(personas),
+    ...manifestResults(stages, personas),
     agreement: summarizeAgreement(personas),
     invocations: [...(previous?.invocations ?? []), invocation],
   };
