@@ -98,6 +98,8 @@ export class TargetStage extends LitElement {
   @property({ attribute: false }) targetStore: TargetStageServices['targets'] | null | undefined;
   @property({ attribute: false }) storedPools: Array<{ id: string; name: string }> = [];
   @property({ attribute: false }) loadPersonas: ((ownerId: string) => Promise<PersonaRecord[]>) | undefined;
+  /** Database the default stored pools are listed from when no `loadPersonas` is given (default: the app's). */
+  @property({ attribute: false }) poolsDbName: string | undefined;
   @property({ attribute: false }) fetchText: ((path: string) => Promise<string>) | undefined;
 
   @state() private pool: 'demo' | 'file' | 'stored' = 'demo';
@@ -177,6 +179,22 @@ export class TargetStage extends LitElement {
     void this.loadBuiltins();
     void this.loadSuggestions();
     void this.defaultEmbedder();
+    void this.defaultStoredPools();
+  }
+
+  /** Without a host-given loader, the stored pools (imported sets, profiled corpora) of the app's own database. */
+  private async defaultStoredPools(): Promise<void> {
+    if (this.loadPersonas !== undefined) return;
+    try {
+      const pools = (await import('../../storage/persona-set-pools')).appDbPools(this.poolsDbName);
+      const list = await pools.list();
+      if (this.loadPersonas !== undefined) return;
+      this.storedPools = list.map((p) => ({ id: p.ownerId, name: `${p.name} (${p.personas.toLocaleString('en')} personas)` }));
+      this.loadPersonas = async (ownerId) => (await pools.load(ownerId)).personas;
+      this.storedPool ||= this.storedPools[0]?.id ?? '';
+    } catch {
+      // No usable IndexedDB: the demo and file pools still work; the stored choice stays disabled.
+    }
   }
 
   /**
