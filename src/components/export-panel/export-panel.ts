@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import type { PropertyValues } from 'lit';
 import { controls } from '../../app/tokens';
 import type { StoredRun } from '../../contracts/run';
 import type { PersonaRecord } from '../../contracts/persona';
@@ -8,8 +9,9 @@ import type { ReportFigure } from '../../core/report';
 import { manifestJsonOf } from './manifest-file';
 import { runReportHtml } from './report-of-run';
 import { downloadBlob } from '../shared/download';
+import { loadSourceFormat, sourceFormatFile, type SourceFormat } from './source-format';
 
-type Choice = ExportFormatId | 'manifest' | 'report';
+type Choice = ExportFormatId | 'manifest' | 'report' | 'source';
 
 const EXTRA: Array<{ id: Choice; label: string; description: string }> = [
   { id: 'manifest', label: 'Run manifest (JSON)', description: 'Inputs with SHA-256, method and options, seed, backend, versions, timings and diagnostics: what a re-run needs.' },
@@ -29,6 +31,11 @@ export class ExportPanel extends LitElement {
   @property({ attribute: false }) records: readonly PersonaRecord[] | undefined;
   /** The Results view's figures for the report page ({title, svg, table}); optional. */
   @property({ attribute: false }) figures: ReportFigure[] = [];
+  /** Database of the run's stored persona set (default: the app's); tests use their own. */
+  @property({ attribute: false }) dbName: string | undefined;
+
+  /** The imported persona set behind the run's pool, when there is one: it can go back to its own format. */
+  @state() private source: SourceFormat | undefined;
 
   @state() private choice: Choice = 'jsonl';
   @state() private status = '';
@@ -47,10 +54,30 @@ export class ExportPanel extends LitElement {
     `,
   ];
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('run') || changed.has('dbName')) {
+      this.source = undefined;
+      if (this.choice === 'source') this.choice = 'jsonl';
+      const run = this.run;
+      if (run?.status === 'done') {
+        loadSourceFormat(run, this.dbName).then(
+          (src) => {
+            if (this.run === run) this.source = src;
+          },
+          () => undefined, // No usable storage or the set is gone: the other formats still work.
+        );
+      }
+    }
+  }
+
   override render() {
     const run = this.run;
     const ready = run?.status === 'done' && run.result !== undefined;
-    const options = [...EXPORT_FORMATS.map((f) => ({ id: f.id as Choice, label: f.label, description: f.description })), ...EXTRA];
+    const src = this.source;
+    const back: typeof EXTRA = src
+      ? [{ id: 'source', label: `Back to the set’s own format (${src.format.toUpperCase()}, “${src.set.name}”)`, description: `Every persona of ${src.set.file.name} in its own layout, with persona_align_selected and persona_align_weight (the importance weight when the method had one, else 1) added.` }]
+      : [];
+    const options = [...EXPORT_FORMATS.map((f) => ({ id: f.id as Choice, label: f.label, description: f.description })), ...back, ...EXTRA];
     return html`
       <section aria-labelledby="ep-h">
         <h3 id="ep-h">Take away</h3>
@@ -81,6 +108,10 @@ export class ExportPanel extends LitElement {
     const run = this.run!;
     if (choice === 'manifest') return { filename: `${fileStem(run)}.manifest.json`, mime: 'application/json', data: manifestJsonOf(run) };
     if (choice === 'report') return { filename: `${fileStem(run)}.report.html`, mime: 'text/html', data: runReportHtml(run, this.figures) };
+    if (choice === 'source') {
+      if (!this.source) throw new Error('This run’s pool was not an imported persona set.');
+      return sourceFormatFile(run, this.source);
+    }
     return exportRun(run, choice, this.records);
   }
 
