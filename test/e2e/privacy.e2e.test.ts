@@ -4,6 +4,9 @@
  * an export download — makes no request that leaves the app's origin, from the page, its workers
  * or its service worker, and no request carries post text. Then the CSP itself: inline script,
  * eval and a fetch to another host are refused by the browser before any network activity.
+ * A second step runs every other stage in the same session: mining, quality and profile with the
+ * test engine (through the app's modules on the e2e page, as the app never offers the test engine),
+ * Target with the lexical embedder, Results and its export.
  */
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { demoPostSnippets, fromWebContent, policyErrors, type NetLogRequest, importDemoCorpus, offOrigin, openApp, openSession, runAlignment, type Session } from './helpers';
@@ -52,6 +55,46 @@ describe('privacy: nothing leaves the device', () => {
     expect(policyErrors(s)).toEqual([]);
     // Nothing was sent anywhere with a body at all, and only GETs were made.
     expect(s.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.url}`)).toEqual([]);
+  });
+
+  test('every stage: mining, quality and profile with the test engine, Target with the lexical embedder, Results and its export stay on 127.0.0.1', async () => {
+    const { page } = s;
+    const from = s.requests.length;
+    // Stages 2-4 through the app's own modules and the test engine (never offered in the app itself).
+    await page.goto(`${baseUrl}/test/e2e/pages/persona-jobs.html`);
+    await page.waitForFunction(() => document.body.dataset['ready'] === '1', undefined, { timeout: 30_000 });
+    const corpus = await page.evaluate(() => window.personaJobs.importDemo('e2e-privacy-stages'));
+    const outcome = await page.evaluate((c) => window.personaJobs.run('e2e-privacy-stages', c, 'privacy'), corpus);
+    expect(outcome.complete).toBe(true);
+    const mined = await page.evaluate((c) => window.personaJobs.personas('e2e-privacy-stages', c), corpus);
+    expect(mined.filter((p) => p.traits !== undefined).length).toBeGreaterThan(0);
+
+    // Target: a group on the demo personas with the lexical embedder and the built-in reference.
+    await openApp(page, baseUrl, '#/target');
+    await page.locator('target-stage #tg-run').waitFor({ timeout: 30_000 });
+    await page.locator('target-stage input[name="size"]').fill('50');
+    await page.locator('target-stage input[name="topN"]').fill('150');
+    await page.locator('target-stage input[name="builtinN"]').fill('600');
+    await page.locator('target-stage #tg-run').click();
+    await page.locator('target-results [data-testid="tg-comparison"]').waitFor({ timeout: 150_000 });
+
+    // Results opens the newest run; its export is built in the page.
+    await page.locator('app-shell nav a[data-stage="results"]').click();
+    await page.locator('results-stage [data-testid="rs-metrics"]').waitFor({ timeout: 60_000 });
+    const download = page.locator('export-panel [data-testid="ep-download"]');
+    await download.waitFor({ timeout: 30_000 });
+    const [file] = await Promise.all([page.waitForEvent('download'), download.click()]);
+    expect(file.url()).toMatch(/^blob:http:\/\/127\.0\.0\.1:\d+\//);
+
+    const requests = s.requests.slice(from);
+    expect(requests.length).toBeGreaterThan(5);
+    expect(offOrigin(requests.map((r) => r.url), baseUrl)).toEqual([]);
+    expect(s.blocked).toEqual([]);
+    const snippets = await demoPostSnippets(distDir);
+    const bodies = requests.map((r) => r.body).filter((b) => b.length > 0);
+    expect(snippets.filter((t) => bodies.some((b) => b.includes(t)))).toEqual([]);
+    expect(requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.url}`)).toEqual([]);
+    expect(policyErrors(s)).toEqual([]);
   });
 
   test('the CSP is in effect: inline script, inline handlers and outside fetches/images are refused before any network activity', async () => {
