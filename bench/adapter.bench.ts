@@ -9,12 +9,9 @@
  * A software adapter (SwiftShader) is labelled: correctness only, not GPU speed.
  */
 import { loadavg } from 'node:os';
-import { chromium, type Browser } from 'playwright';
-import type { ViteDevServer } from 'vite';
 import { cpuStepper } from '../src/core/embed/adapter';
 import { trainAdapterWith } from '../src/core/embed/adapter-train';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/chromium';
-import { flagValue, startDevServer } from './browser-harness';
+import { flagValue, withBenchPage } from './browser-harness';
 import type { AdapterBenchResult } from './pages/adapter-bench';
 import { benchProblem, stepRate, type AdapterBenchRequest } from './pages/adapter-problem';
 
@@ -36,23 +33,11 @@ export default async function run(args: string[]): Promise<void> {
   await trainAdapterWith(input, (init, o) => cpuStepper(init, o), undefined, undefined, { maxSteps: req.steps, onStep: () => stamps.push(performance.now()) });
   console.log(`CPU twin (Node, float64 sums over float32 storage, 1 thread): ${stepRate(stamps).toFixed(2)} steps/s`);
 
-  let server: ViteDevServer | undefined;
-  let browser: Browser | undefined;
-  try {
-    let port: number;
-    ({ server, port } = await startDevServer({ logLevel: 'error', optimizeDeps: { noDiscovery: true, include: [] } }));
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => console.error('  page error:', e.message));
-    await page.goto(`http://127.0.0.1:${port}/bench/pages/adapter.html`);
-    await page.waitForFunction(() => window.adapterBench !== undefined, undefined, { timeout: 120_000 });
+  await withBenchPage('adapter.html', 'adapterBench', async (page) => {
     const r: AdapterBenchResult = await page.evaluate((q) => window.adapterBench.run(q), req);
     const a = r.adapter;
     console.log(`WebGPU adapter: ${a.vendor} / ${a.architecture} ${a.description}${a.software ? ' — SOFTWARE adapter (SwiftShader/WARP): correctness only, not GPU speed' : ''}`);
     console.log(`  WebGPU (${r.backend}): ${r.gpuStepsPerSec.toFixed(2)} steps/s; CPU twin in the same page: ${r.cpuStepsPerSec.toFixed(2)} steps/s; WebGPU/CPU ${(r.gpuStepsPerSec / r.cpuStepsPerSec).toFixed(2)}×`);
     console.log(`  per-step loss parity: max relative error ${r.lossMaxRelErr.toExponential(1)}`);
-  } finally {
-    await browser?.close();
-    await server?.close();
-  }
+  });
 }

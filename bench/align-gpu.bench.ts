@@ -15,10 +15,7 @@
  * On this project's CI machine WebGPU is SwiftShader (a CPU rasteriser) on 2 shared cores: the
  * numbers prove the GPU path runs and agrees, not how fast a GPU is. The adapter is printed.
  */
-import { chromium, type Browser } from 'playwright';
-import type { ViteDevServer } from 'vite';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/chromium';
-import { flagValue as value, startDevServer } from './browser-harness';
+import { flagValue as value, withBenchPage } from './browser-harness';
 import type { LseTiming, SinkhornTiming } from './pages/gpu-bench';
 
 const SIZES: Array<[number, number]> = [
@@ -34,16 +31,7 @@ export default async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
   const gpuBudget = Number(value(args, 'budget') ?? (quick ? 1e8 : 1e9));
   const cpuBudget = gpuBudget / 4;
-  let server: ViteDevServer | undefined;
-  let browser: Browser | undefined;
-  try {
-    let port: number;
-    ({ server, port } = await startDevServer({ logLevel: 'error', optimizeDeps: { noDiscovery: true, include: [] } }));
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => console.error('  page error:', e.message));
-    await page.goto(`http://127.0.0.1:${port}/bench/pages/gpu.html`);
-    await page.waitForFunction(() => window.gpuBench !== undefined, undefined, { timeout: 120_000 });
+  await withBenchPage('gpu.html', 'gpuBench', async (page) => {
     const info = await page.evaluate(() => window.gpuBench.info());
     console.log(`adapter: ${info.adapter.vendor} / ${info.adapter.architecture} ${info.adapter.description}${info.adapter.software ? ' (SOFTWARE: correctness only, not GPU speed)' : ''}`);
     console.log(`limits: storage binding ${fmt(info.limits.maxStorageBufferBindingSize)}B, buffer ${fmt(info.limits.maxBufferSize)}B, workgroup storage ${info.limits.maxComputeWorkgroupStorageSize} B, invocations ${info.limits.maxComputeInvocationsPerWorkgroup}; ${info.cores} logical cores; ${info.userAgent}`);
@@ -104,10 +92,7 @@ export default async function run(args: string[]): Promise<void> {
         console.log(`  d=${s.d} ${fmt(n)}×${fmt(m)}: ${passes} passes → GPU ≈ ${secs((passes * n * m) / t.gpuDevicePairsPerSec)}, CPU ≈ ${secs((passes * n * m) / t.cpuPairsPerSec)} (estimate)`);
       }
     }
-  } finally {
-    await browser?.close();
-    await server?.close();
-  }
+  });
 }
 
 function printTable(header: string[], rows: string[][]): void {

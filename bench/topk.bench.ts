@@ -10,13 +10,11 @@
  * not how fast a GPU is. `--quick` uses 16,000 rows.
  */
 import { loadavg } from 'node:os';
-import { chromium, type Browser } from 'playwright';
-import type { ViteDevServer } from 'vite';
 import { cosineTopK } from '../src/core/embed/topk';
 import { Rng } from '../src/core/rng';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/chromium';
-import { flagValue, startDevServer } from './browser-harness';
+import { flagValue, withBenchPage } from './browser-harness';
 import type { TopKTiming } from './pages/topk-bench';
+import { unitRow } from './unit-row';
 
 const TARGET_MS = 200;
 
@@ -45,16 +43,7 @@ export default async function run(args: string[]): Promise<void> {
   const cpu = median(cpuMs);
   console.log(`CPU (Node, float64 oracle, 1 thread): ${cpu.toFixed(1)} ms per query (median of ${cpuMs.length}); ratio to the ${TARGET_MS} ms target: ${(cpu / TARGET_MS).toFixed(2)}`);
 
-  let server: ViteDevServer | undefined;
-  let browser: Browser | undefined;
-  try {
-    let port: number;
-    ({ server, port } = await startDevServer({ logLevel: 'error', optimizeDeps: { noDiscovery: true, include: [] } }));
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => console.error('  page error:', e.message));
-    await page.goto(`http://127.0.0.1:${port}/bench/pages/topk.html`);
-    await page.waitForFunction(() => window.topkBench !== undefined, undefined, { timeout: 120_000 });
+  await withBenchPage('topk.html', 'topkBench', async (page) => {
     const t: TopKTiming = await page.evaluate((req) => window.topkBench.run(req), { n, dim, k, reps, batch: 8, seed: 2, cpu: true });
     const a = t.adapter;
     const label = a.software ? ' — SOFTWARE adapter (SwiftShader/WARP): correctness only, not GPU speed' : '';
@@ -65,19 +54,5 @@ export default async function run(args: string[]): Promise<void> {
     console.log(`  8 queries in one search: ${t.batchMsPerQuery.toFixed(1)} ms per query`);
     if (t.cpuMs !== undefined) console.log(`  CPU oracle in the same page: ${t.cpuMs.toFixed(1)} ms per query; WebGPU/CPU speed ratio ${(t.cpuMs / gpu).toFixed(2)}×`);
     console.log(`  parity vs the float64 oracle: max |Δscore| ${t.maxScoreErr.toExponential(1)}, ${t.indexMismatches} index mismatches in 2 queries × ${k}`);
-  } finally {
-    await browser?.close();
-    await server?.close();
-  }
-}
-
-function unitRow(out: Float32Array, off: number, dim: number, rng: Rng): void {
-  let ss = 0;
-  for (let j = 0; j < dim; j++) {
-    const v = rng.normal();
-    out[off + j] = v;
-    ss += v * v;
-  }
-  const inv = 1 / Math.sqrt(ss);
-  for (let j = 0; j < dim; j++) out[off + j] = (out[off + j] as number) * inv;
+  });
 }
