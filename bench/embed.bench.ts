@@ -18,6 +18,7 @@ import { createEmbedApi } from '../src/embed-models/engine';
 import { cosineTopK } from '../src/core/embed/topk';
 import { Rng } from '../src/core/rng';
 import { loadavg } from 'node:os';
+import { unitRow } from './unit-row';
 
 export default async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
@@ -65,15 +66,4 @@ export default async function run(args: string[]): Promise<void> {
   for (let j = 0; j < 8; j++) cosineTopK(m, dim, queries.subarray(j * dim, (j + 1) * dim), k);
   const ms = (performance.now() - t) / 8;
   console.log(`ms per query: ${ms.toFixed(1)}  (${((n * dim) / (ms / 1000) / 1e9).toFixed(2)} G multiply-adds/s; ${(m.byteLength / 2 ** 20).toFixed(0)} MiB scanned)`);
-}
-
-function unitRow(out: Float32Array, off: number, dim: number, rng: Rng): void {
-  let ss = 0;
-  for (let j = 0; j < dim; j++) {
-    const v = rng.normal();
-    out[off + j] = v;
-    ss += v * v;
-  }
-  const inv = 1 / Math.sqrt(ss);
-  for (let j = 0; j < dim; j++) out[off + j] = (out[off + j] as number) * inv;
 }
