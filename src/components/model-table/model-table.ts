@@ -46,7 +46,7 @@ export class ModelTable extends LitElement {
     if (r.fit.status === 'needs-shader-f16') {
       const alt = r.fit.alternative;
       return alt
-        ? html`<button type="button" ?disabled=${this.busy} @click=${() => this.load(alt)} aria-label=${`Load ${alt} instead of ${id}`}>Use f32 build</button>`
+        ? html`<button type="button" ?disabled=${this.busy} @click=${() => this.load(alt)} aria-label=${`Use f32 build: load ${alt} instead of ${id}`}>Use f32 build</button>`
         : nothing;
     }
     if (r.fit.status === 'too-big') return nothing;

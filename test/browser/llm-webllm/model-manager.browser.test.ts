@@ -97,7 +97,7 @@ describe('<model-manager>', () => {
     // Embedding models are hidden while "Chat models only" is on.
     expect(row('snowflake-arctic-embed-s-q0f32-MLC-b4')).toBeNull();
     const useF32 = f16?.querySelector('button');
-    expect(useF32?.getAttribute('aria-label')).toBe('Load Qwen2.5-3B-Instruct-q4f32_1-MLC instead of Qwen2.5-3B-Instruct-q4f16_1-MLC');
+    expect(useF32?.getAttribute('aria-label')).toBe('Use f32 build: load Qwen2.5-3B-Instruct-q4f32_1-MLC instead of Qwen2.5-3B-Instruct-q4f16_1-MLC');
     useF32?.click();
     await waitFor(() => s.loads.length === 1, 5000, 'load');
     expect(s.loads).toEqual(['Qwen2.5-3B-Instruct-q4f32_1-MLC']);
