@@ -133,8 +133,17 @@ export abstract class PersonaStageBase extends LitElement {
     return (await this.llmService()?.info()) ?? undefined;
   }
 
+  /** The refresh in flight: a run waits for it, so a Start clicked early never sees an empty author list. */
+  private refreshing: Promise<void> = Promise.resolve();
+
   /** Reloads selection, authors, the job's state and the stage's data. */
-  async refresh(): Promise<void> {
+  refresh(): Promise<void> {
+    const next = this.refreshing.then(() => this.reload());
+    this.refreshing = next;
+    return next;
+  }
+
+  private async reload(): Promise<void> {
     try {
       const jobs = await this.getJobs();
       // Mining always uses the Corpus stage's corpus; Quality and Profile may use an imported persona set.
@@ -154,15 +163,17 @@ export abstract class PersonaStageBase extends LitElement {
 
   /** Runs (or resumes) this view's stage job; progress, stop and final state are handled here. */
   protected async runStage(req: Omit<StartRequest, 'corpusId' | 'authors' | 'llm' | 'onProgress'>): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.refreshing;
     const llm = this.llmService();
-    if (!this.sel) return;
-    if (!llm) {
-      this.error = 'Choose a model first (above): on this device, or an OpenAI-compatible server.';
+    if (!this.sel || !llm) {
+      this.running = false;
+      if (this.sel) this.error = 'Choose a model first (above): on this device, or an OpenAI-compatible server.';
       return;
     }
     this.error = '';
     this.status = '';
-    this.running = true;
     this.stopping = false;
     this.progress = undefined;
     const jobs = await this.getJobs();
