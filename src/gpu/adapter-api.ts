@@ -76,12 +76,22 @@ export function createAdapterApi(): AdapterApi {
   return {
     train(job, onProgress) {
       return exclusive('another training', async (signal) => {
+        // Through comlink the callback is a proxy whose calls travel on their own port: awaiting the
+        // last one means the final epoch's progress reaches the page before the result does.
+        let last: unknown;
+        const report: ProgressCallback = (p) => {
+          last = onProgress?.(p);
+        };
         const { use, why } = await resolveBackend(job.backend);
+        let out: AdapterTrainResult;
         if (use === 'cpu') {
-          const r = await trainAdapterCpu(job.input, signal, onProgress);
-          return why ? { adapter: r.adapter, report: { ...r.report, fallback: why } } : r;
+          const r = await trainAdapterCpu(job.input, signal, report);
+          out = why ? { adapter: r.adapter, report: { ...r.report, fallback: why } } : r;
+        } else {
+          out = await trainAdapterGpuWith(job.input, {}, signal, report);
         }
-        return trainAdapterGpuWith(job.input, {}, signal, onProgress);
+        await last;
+        return out;
       });
     },
     topK(job) {
