@@ -29,7 +29,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, openAsBlob, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pkg from '../../package.json';
+import { APP_INFO, PACKAGE_VERSIONS } from '../core/package-info';
 import type { ColumnMapping, CorpusFormat, CorpusReadOptions, CorpusSource } from '../contracts/corpus';
 import type { AuthorSummary } from '../contracts/corpus-store';
 import type { LlmModelInfo, LlmService } from '../contracts/llm';
@@ -357,7 +357,7 @@ function manifestHead(runKey: string, args: PipelineArgs, info: LlmModelInfo, en
   return {
     format: PIPELINE_MANIFEST_FORMAT,
     runId: runKey,
-    app: { name: pkg.name, version: pkg.version },
+    app: { ...APP_INFO },
     engine: args.engine,
     ...(args.engine === 'test' ? { warning: 'TEST ENGINE: outputs are computed from hashes of the prompts by a deterministic stand-in, not by a language model. Not for research use.' } : {}),
     model: describeBackend(info, endpoint),
@@ -367,9 +367,8 @@ function manifestHead(runKey: string, args: PipelineArgs, info: LlmModelInfo, en
 
 /** The manifest's results: package versions, the stages, persona counts and the questionnaire summary. */
 function manifestResults(stages: Record<string, unknown>, personas: readonly StoredPersona[]): Record<string, unknown> {
-  const deps = { ...(pkg as { dependencies?: Record<string, string> }).dependencies };
   return {
-    packages: { node: process.version, [pkg.name]: pkg.version, ...deps },
+    packages: { node: process.version, [APP_INFO.name]: APP_INFO.version, ...PACKAGE_VERSIONS },
     stages,
     personas: { total: personas.length, kept: personas.filter((p) => p.quality?.kept).length, profiled: personas.filter((p) => p.status === 'profiled').length },
     questionnaire: summarizeQuestionnaire(personas),

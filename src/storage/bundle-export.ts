@@ -5,7 +5,7 @@
  *
  *   const { bytes, manifest } = await exportBundle(db, { postText: false, embeddings: false });
  */
-import { name as appName, version as appVersion } from '../../package.json';
+import { APP_INFO } from '../core/package-info';
 import { unwrap } from 'idb';
 import { AppError, throwIfAborted } from '../core/errors';
 import { buildBundle, prepareBlobs, BUNDLE_STORE_NAMES, type BundleManifest, type BundleStore, type StoreRecords } from '../core/bundle';
@@ -41,7 +41,7 @@ export async function exportBundle(db: AppDb, o: BundleExportOptions): Promise<{
   }
   throwIfAborted(o.signal);
   return buildBundle(stores, {
-    app: { name: appName, version: appVersion },
+    app: { ...APP_INFO },
     dbVersion: DB_VERSION,
     postText: o.postText,
     embeddings: o.embeddings === true,

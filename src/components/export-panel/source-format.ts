@@ -8,7 +8,7 @@ import type { PersonaRecord } from '../../contracts/persona';
 import type { PersonaSetInfo } from '../../contracts/persona-set';
 import type { StoredRun } from '../../contracts/run';
 import { AppError } from '../../core/errors';
-import { exportRecordsAs, type PersonaFileFormat, type PersonaMapping } from '../../core/persona-import';
+import { alignedName, exportRecordsAs, type PersonaFileFormat, type PersonaMapping } from '../../core/persona-import';
 import { finalSetRows } from '../../core/export/final-set';
 import { openAppDb } from '../../storage/db';
 import { isPersonaSetId } from '../../storage/persona-set-store';
@@ -49,10 +49,7 @@ export function sourceFormatFile(run: StoredRun, src: SourceFormat): { filename:
   if (!run.result || run.status !== 'done') throw new AppError('InputError', `Run "${run.title}" has not finished; export it once it is done.`);
   const selection = new Map(finalSetRows(run.result, run, src.records).map((r) => [r.id, r.importanceWeight ?? r.weight]));
   const data = exportRecordsAs(src.records, src.mapping, src.format, selection);
-  const base = src.set.file.name.replace(/^.*[\\/]/, '');
-  const dot = base.endsWith('.agent.json') ? base.length - '.agent.json'.length : base.lastIndexOf('.');
-  const filename = dot > 0 ? `${base.slice(0, dot)}.aligned${base.slice(dot)}` : `${base}.aligned`;
-  return { filename, mime: MIME[src.format] ?? 'application/octet-stream', data };
+  return { filename: alignedName(src.set.file.name), mime: MIME[src.format] ?? 'application/octet-stream', data };
 }
 
 const MIME: Partial<Record<PersonaFileFormat, string>> = {

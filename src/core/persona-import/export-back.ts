@@ -49,7 +49,8 @@ export interface ExportBackResult {
   selected: number;
 }
 
-function alignedName(name: string): string {
+/** The original file's name with ".aligned" before its extension (".agent.json" kept whole). */
+export function alignedName(name: string): string {
   const base = name.replace(/^.*[\\/]/, '');
   const dot = base.endsWith('.agent.json') ? base.length - '.agent.json'.length : base.lastIndexOf('.');
   return dot > 0 ? `${base.slice(0, dot)}.aligned${base.slice(dot)}` : `${base}.aligned`;

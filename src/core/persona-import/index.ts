@@ -13,5 +13,5 @@ export { PersonaRowMapper, personaText, normaliseTrait, generatedPersonaId, chec
 export { presetMapping, mappingForFields, genericMapping, suggestPreset, mappedFields } from './presets';
 export { readPersonaRecords, collectPersonaRecords, blobSource, importedSource } from './read';
 export { previewPersonaFile } from './preview';
-export { exportBack, SELECTED_FIELD, WEIGHT_FIELD, type ExportBackOptions, type ExportBackResult } from './export-back';
+export { alignedName, exportBack, SELECTED_FIELD, WEIGHT_FIELD, type ExportBackOptions, type ExportBackResult } from './export-back';
 export { exportRecordsAs, recordInLayout, splitPersonaText, denormaliseTrait } from './export-records';
