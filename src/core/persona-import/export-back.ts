@@ -17,7 +17,7 @@ import type { PersonaSource } from '../../contracts/persona';
 import { AppError, throwIfAborted } from '../errors';
 import type { RawRecord } from './fields';
 import { PersonaRowMapper } from './mapper';
-import { readHead, StrictDecoder, textParser, HEAD_BYTES } from './read';
+import { hashSource, readHead, StrictDecoder, textParser, HEAD_BYTES } from './read';
 import { detectFormat } from './detect';
 import type { PersonaFileFormat, PersonaFileSource, PersonaMapping } from './types';
 import { asyncBufferOf } from './read';
@@ -151,17 +151,7 @@ export async function exportBack(source: PersonaFileSource, options: ExportBackO
 async function sha256Of(source: PersonaFileSource, signal?: AbortSignal): Promise<string> {
   const h = await createSHA256();
   h.init();
-  const reader = source.stream().getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      throwIfAborted(signal);
-      h.update(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
+  await hashSource(source, h, signal);
   return h.digest('hex');
 }
 

@@ -170,17 +170,7 @@ export async function* readPersonaRecords(source: PersonaFileSource, options: Pe
       while (records.length >= batchSize) yield takeSome(batchSize);
     }
     // Parquet is read by ranges, not streamed; hash it in one more pass.
-    const reader = source.stream().getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        throwIfAborted(signal);
-        hasher.update(value);
-      }
-    } finally {
-      reader.releaseLock();
-    }
+    await hashSource(source, hasher, signal);
   } else {
     const parser = textParser(format, file, onRecord, onIssue);
     const decoder = new StrictDecoder(file);
@@ -275,5 +265,20 @@ export async function collectPersonaRecords(source: PersonaFileSource, options: 
     if (r.done) return { records, issues, summary: r.value };
     records.push(...r.value.records);
     issues.push(...r.value.issues);
+  }
+}
+
+/** Feeds every byte of `source` to `hasher` (a second pass, for files not read as a stream). */
+export async function hashSource(source: PersonaFileSource, hasher: IHasher, signal?: AbortSignal): Promise<void> {
+  const reader = source.stream().getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      throwIfAborted(signal);
+      hasher.update(value);
+    }
+  } finally {
+    reader.releaseLock();
   }
 }
